@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+
+/**
+ * Turns zod issues into lines a person can act on: the path, what was expected and what was found.
+ * Parse with `{ reportInput: true }` so each issue carries the offending input.
+ */
+export function formatIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+      .filter(Boolean)
+      .join('.')
+      .replace(/\.\[/g, '[');
+    const found = 'input' in issue ? `; found ${preview(issue.input)}` : '';
+    return `${path || '(root)'}: ${issue.message}${found}`;
+  });
+}
+
+function preview(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

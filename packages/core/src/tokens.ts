@@ -1,0 +1,25 @@
+import type { InjectionToken } from 'tsyringe';
+import type { AiProvider } from './ai.js';
+import type { ChannelRegistry } from './channel.js';
+import type { Clock } from './clock.js';
+import type { Logger } from './logger.js';
+import type { Outbox } from './outbox.js';
+import type { PanelClient } from './panel.js';
+import type { Scheduler } from './scheduler.js';
+import type { KeyValueStore, RecordStore } from './storage.js';
+
+/**
+ * Capability tokens. Plugins register implementations under these in `register(container)`,
+ * by value or factory; nothing relies on decorator metadata.
+ */
+export const Tokens = {
+  Store: Symbol('smmbot.Store') as InjectionToken<RecordStore>,
+  Kv: Symbol('smmbot.Kv') as InjectionToken<KeyValueStore>,
+  Panel: Symbol('smmbot.Panel') as InjectionToken<PanelClient>,
+  Channels: Symbol('smmbot.Channels') as InjectionToken<ChannelRegistry>,
+  Ai: Symbol('smmbot.Ai') as InjectionToken<AiProvider>,
+  Clock: Symbol('smmbot.Clock') as InjectionToken<Clock>,
+  Logger: Symbol('smmbot.Logger') as InjectionToken<Logger>,
+  Outbox: Symbol('smmbot.Outbox') as InjectionToken<Outbox>,
+  Scheduler: Symbol('smmbot.Scheduler') as InjectionToken<Scheduler>,
+} as const;
