@@ -6,6 +6,8 @@ import { formatIssues } from './config/format-issues.js';
 import { ConfigError, SmmbotError } from './errors.js';
 import type { EngineHooks, HookName } from './hooks.js';
 import type { Logger } from './logger.js';
+import type { InboundMessage } from './message.js';
+import type { TurnResult } from './turn-runner.js';
 
 type AsTuple<T> = T extends unknown[] ? T : [T];
 type ArgsOf<H> = AsTuple<
@@ -40,6 +42,8 @@ export interface PluginContext {
   container: DependencyContainer;
   logger: Logger;
   clock: Clock;
+  /** Hands a normalized inbound message to the engine (channels call this). */
+  receive(message: InboundMessage): Promise<TurnResult>;
 }
 
 /** A plugin object (Vite's shape): a name, optional ordering and two optional phases. */

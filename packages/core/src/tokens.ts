@@ -2,11 +2,14 @@ import type { InjectionToken } from 'tsyringe';
 import type { AiProvider } from './ai.js';
 import type { ChannelRegistry } from './channel.js';
 import type { Clock } from './clock.js';
+import type { HttpRoutes } from './http.js';
 import type { Logger } from './logger.js';
+import type { SecretBox } from './secrets.js';
 import type { Outbox } from './outbox.js';
 import type { PanelClient } from './panel.js';
 import type { Scheduler } from './scheduler.js';
 import type { KeyValueStore, RecordStore } from './storage.js';
+import type { TenantConfigSource } from './tenant-config.js';
 
 /**
  * Capability tokens. Plugins register implementations under these in `register(container)`,
@@ -22,4 +25,7 @@ export const Tokens = {
   Logger: Symbol('smmbot.Logger') as InjectionToken<Logger>,
   Outbox: Symbol('smmbot.Outbox') as InjectionToken<Outbox>,
   Scheduler: Symbol('smmbot.Scheduler') as InjectionToken<Scheduler>,
+  Http: Symbol('smmbot.Http') as InjectionToken<HttpRoutes>,
+  Secrets: Symbol('smmbot.Secrets') as InjectionToken<SecretBox>,
+  TenantConfig: Symbol('smmbot.TenantConfig') as InjectionToken<TenantConfigSource>,
 } as const;

@@ -1,0 +1,118 @@
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
+import { engineOrderScenario } from './scenarios/engine-order.js';
+import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
+import { createWorkload } from './scenarios/workload.js';
+
+/** Targets are printed beside the figures; nothing here fails on them. */
+const TARGET_MSG_PER_SEC = 20_000;
+const TARGET_CPU_RATIO = 1.5;
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    messages: { type: 'string', default: '20000' },
+    senders: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '1000' },
+    /** Profiling aid: run only one scenario (`engine` or `telegraf`); no comparison is printed. */
+    only: { type: 'string' },
+    out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
+  },
+});
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const collect = () => gc?.();
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const rounds = Number(args.rounds);
+  const warmup = Number(args.warmup);
+  const workload = createWorkload(Number(args.messages), Number(args.senders), Number(args.batch));
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const machine = `${process.version}, ${cpus().length} cores (${cpu}), ${fmt(totalmem() / 2 ** 30, 1)} GB RAM`;
+
+  log(`smmbot bench — ${machine}`);
+  log(
+    `workload: ${fmt(workload.messages)} "order <id>" messages from ${fmt(workload.senders)} senders, ` +
+      `${fmt(workload.batch)} in flight at a time; ${warmup} warm-up + ${rounds} measured rounds per scenario`,
+  );
+  if (!gc) log('note: run with node --expose-gc so the heap is collected between scenarios and rounds');
+
+  const options = { rounds, warmup, gc: collect, log };
+  const only = args.only;
+  const ours = only && only !== 'engine' ? undefined : await runScenario(engineOrderScenario(workload), options);
+  collect();
+  const anchor = only && only !== 'telegraf' ? undefined : await runScenario(telegrafAnchorScenario(workload), options);
+  collect();
+
+  if (ours) {
+    log('');
+    log(`== ${ours.name} (medians of ${rounds} rounds; every message answered exactly once) ==`);
+    log(resultTable(ours, { msgPerSec: `≥ ${fmt(TARGET_MSG_PER_SEC)}` }));
+  }
+  if (anchor) {
+    log('');
+    log(`== ${anchor.name}: plain telegraf 4.16.3, same workload, same run ==`);
+    log(resultTable(anchor));
+  }
+  const comparison = ours && anchor ? compare(ours, anchor) : undefined;
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { node: process.version, cores: cpus().length, cpu, platform: `${process.platform}-${process.arch}` },
+    workload: { messages: workload.messages, senders: workload.senders, batch: workload.batch, rounds, warmup },
+    targets: { msgPerSec: TARGET_MSG_PER_SEC, cpuRatio: TARGET_CPU_RATIO },
+    scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
+    comparison,
+  };
+  writeJson(args.out, results);
+  log(`results written to ${args.out}`);
+}
+
+/** Prints the side-by-side medians and the ratios; returns them for the JSON. */
+function compare(ours: ScenarioResult, anchor: ScenarioResult) {
+  const cpuPerMessageRatio = ours.median.cpuUsPerMsg / anchor.median.cpuUsPerMsg;
+  const messagesPerSecondRatio = ours.median.msgPerSec / anchor.median.msgPerSec;
+  const p99Ratio = ours.median.p99Ms / anchor.median.p99Ms;
+  log('');
+  log('== smmbot vs telegraf (medians) ==');
+  log(
+    table([
+      ['', 'smmbot', 'telegraf', 'ours/telegraf', 'target'],
+      [
+        'CPU per message (µs)',
+        fmt(ours.median.cpuUsPerMsg, 1),
+        fmt(anchor.median.cpuUsPerMsg, 1),
+        fmt(cpuPerMessageRatio, 2),
+        `ratio ≤ ${TARGET_CPU_RATIO}`,
+      ],
+      [
+        'messages/s',
+        fmt(ours.median.msgPerSec),
+        fmt(anchor.median.msgPerSec),
+        fmt(messagesPerSecondRatio, 2),
+        `smmbot ≥ ${fmt(TARGET_MSG_PER_SEC)}`,
+      ],
+      ['latency p99 (ms)', fmt(ours.median.p99Ms, 2), fmt(anchor.median.p99Ms, 2), fmt(p99Ratio, 2), ''],
+    ]),
+  );
+  log('');
+  log(
+    `smmbot ${verdict(ours.median.msgPerSec >= TARGET_MSG_PER_SEC)} the ${fmt(TARGET_MSG_PER_SEC)} msg/s target; ` +
+      `the CPU ratio ${verdict(cpuPerMessageRatio <= TARGET_CPU_RATIO)} the ≤ ${TARGET_CPU_RATIO} target ` +
+      '(informational: the bench never fails on figures)',
+  );
+  return { cpuPerMessageRatio, messagesPerSecondRatio, p99Ratio };
+}
+
+function verdict(met: boolean): string {
+  return met ? 'meets' : 'misses';
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,188 @@
+import { type DependencyContainer, container as globalContainer, type InjectionToken } from 'tsyringe';
+import type { BotConfig } from './config/bot-config.js';
+import { ChannelRegistry } from './channel.js';
+import { type Clock, SystemClock } from './clock.js';
+import { ConversationQueue } from './conversation-queue.js';
+import { SmmbotError } from './errors.js';
+import { HttpRoutes } from './http.js';
+import { installErrorInterceptors, scopedHooks } from './hook-runtime.js';
+import { createHooks, type EngineHooks } from './hooks.js';
+import { createLogger, type Logger } from './logger.js';
+import type { InboundMessage } from './message.js';
+import { LocalScheduler } from './local-scheduler.js';
+import { DirectOutbox } from './outbox.js';
+import { type BotPlugin, flattenPlugins, type PluginInput, sortPlugins } from './plugin.js';
+import type { TenantId } from './storage.js';
+import { KvTenantConfig } from './tenant-config.js';
+import { Tokens } from './tokens.js';
+import { TurnRunner, type TurnResult } from './turn-runner.js';
+
+export interface EngineOptions {
+  plugins?: PluginInput[];
+  logger?: Logger;
+  clock?: Clock;
+  /** Global cap on turns in flight (different conversations run in parallel up to this). */
+  concurrency?: number;
+  /** Each tenant's bot_config from the host config file; stored overrides win. */
+  botConfig?: (tenant: TenantId) => Partial<BotConfig>;
+  /** How long a redelivered message id is recognised as already handled. Default 24 h. */
+  dedupeTtlMs?: number;
+}
+
+type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The engine: composes plugins, owns the hooks and the DI container, and runs turns.
+ * One root container per engine (never tsyringe's global one), one child per tenant.
+ */
+export class Engine {
+  readonly hooks: EngineHooks = createHooks();
+  readonly container: DependencyContainer = globalContainer.createChildContainer();
+  readonly clock: Clock;
+  readonly logger: Logger;
+  private readonly plugins: BotPlugin[] = [];
+  private readonly tenants = new Map<TenantId, DependencyContainer>();
+  private readonly queue: ConversationQueue;
+  private runner?: TurnRunner;
+  private state: EngineState = 'created';
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.clock = options.clock ?? new SystemClock();
+    this.logger = options.logger ?? createLogger();
+    this.queue = new ConversationQueue(options.concurrency ?? 64);
+    installErrorInterceptors(this.hooks);
+    this.container.register(Tokens.Clock, { useValue: this.clock });
+    this.container.register(Tokens.Logger, { useValue: this.logger });
+    this.container.register(Tokens.Channels, { useValue: new ChannelRegistry() });
+    this.container.register(Tokens.Http, { useValue: new HttpRoutes() });
+    if (options.plugins) this.use(...options.plugins);
+  }
+
+  /** Adds plugins (or presets: nested arrays; falsy entries are ignored). Only before `start`. */
+  use(...plugins: PluginInput[]): this {
+    if (this.state !== 'created') throw new SmmbotError('E_CONFIG_INVALID', 'plugins can only be added before start()');
+    this.plugins.push(...flattenPlugins(plugins));
+    return this;
+  }
+
+  /** The tenant's container: tenant-specific services (its panel, its config) shadow the root ones. */
+  forTenant(tenant: TenantId): DependencyContainer {
+    let child = this.tenants.get(tenant);
+    if (!child) {
+      child = this.container.createChildContainer();
+      this.tenants.set(tenant, child);
+    }
+    return child;
+  }
+
+  get http(): HttpRoutes {
+    return this.container.resolve(Tokens.Http);
+  }
+
+  get channels(): ChannelRegistry {
+    return this.container.resolve(Tokens.Channels);
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** Registers and applies plugins in order, then runs `boot` taps and starts the channels. */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new SmmbotError('E_CONFIG_INVALID', `engine cannot start from state "${this.state}"`);
+    this.state = 'starting';
+    const ordered = sortPlugins(this.plugins);
+    for (const plugin of ordered) plugin.register?.(this.container);
+    this.requireStorage();
+    if (!this.container.isRegistered(Tokens.Outbox, true)) {
+      this.container.register(Tokens.Outbox, { useValue: new DirectOutbox(this.channels, this.clock) });
+    }
+    const kv = this.container.resolve(Tokens.Kv);
+    if (!this.container.isRegistered(Tokens.TenantConfig, true)) {
+      const base = this.options.botConfig ?? (() => ({}));
+      this.container.register(Tokens.TenantConfig, { useValue: new KvTenantConfig(kv, base) });
+    }
+    if (!this.container.isRegistered(Tokens.Scheduler, true)) {
+      const deps = { clock: this.clock, kv, hooks: this.hooks, logger: this.logger };
+      this.container.register(Tokens.Scheduler, { useValue: new LocalScheduler(deps) });
+    }
+    for (const plugin of ordered) {
+      plugin.apply?.({
+        hooks: scopedHooks(this.hooks, plugin),
+        container: this.container,
+        logger: this.logger.child({ plugin: plugin.name }),
+        clock: this.clock,
+        receive: (message) => this.handle(message),
+      });
+    }
+    this.runner = new TurnRunner({
+      hooks: this.hooks,
+      kv,
+      outbox: this.container.resolve(Tokens.Outbox),
+      clock: this.clock,
+      logger: this.logger,
+      config: this.container.resolve(Tokens.TenantConfig),
+      containerFor: (tenant) => this.forTenant(tenant),
+      claimTtlMs: 5 * 60_000,
+      doneTtlMs: this.options.dedupeTtlMs ?? 24 * 60 * 60_000,
+    });
+    await this.hooks.boot.promise({ signal: this.abort.signal });
+    for (const channel of this.channels.all()) await channel.start?.();
+    if (this.container.isRegistered(Tokens.Scheduler, true)) this.container.resolve(Tokens.Scheduler).start();
+    this.state = 'running';
+    this.logger.info({ plugins: ordered.map((p) => p.name) }, 'engine started');
+  }
+
+  /**
+   * Handles one inbound message: in order within its conversation, in parallel across
+   * conversations. Never rejects for a turn's own failure; the result says what happened.
+   */
+  handle(message: InboundMessage): Promise<TurnResult> {
+    if (this.state !== 'running' || !this.runner) {
+      return Promise.reject(new SmmbotError('E_UNAVAILABLE', `engine is ${this.state}; not accepting messages`));
+    }
+    const runner = this.runner;
+    const key = `${message.tenantId}\u0000${message.channel}\u0000${message.chat.id}`;
+    return this.queue.run(key, () => runner.run(message));
+  }
+
+  /** Graceful stop: refuse new messages, finish the ones in flight, drain the outbox, close stores. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'stopping';
+    this.abort.abort();
+    if (wasRunning) {
+      await this.queue.close();
+      if (this.container.isRegistered(Tokens.Scheduler, true)) await this.container.resolve(Tokens.Scheduler).stop();
+      for (const channel of this.channels.all()) await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
+      await this.container.resolve(Tokens.Outbox).drain();
+      await this.hooks.shutdown.promise();
+    }
+    if (this.container.isRegistered(Tokens.Store, true)) await this.container.resolve(Tokens.Store).close();
+    if (this.container.isRegistered(Tokens.Kv, true)) await this.container.resolve(Tokens.Kv).close();
+    this.state = 'stopped';
+    this.logger.info('engine stopped');
+  }
+
+  private requireStorage(): void {
+    const required: [InjectionToken<unknown>, string][] = [
+      [Tokens.Kv, 'key-value store'],
+      [Tokens.Store, 'record store'],
+    ];
+    for (const [token, what] of required) {
+      if (!this.container.isRegistered(token, true)) {
+        throw new SmmbotError(
+          'E_CONFIG_INVALID',
+          `no ${what} is registered: add a storage plugin such as @smmbot/storage-sqlite or @smmbot/storage-memory`,
+        );
+      }
+    }
+  }
+}
+
+/** Creates an engine; call `start()` before `handle()`. */
+export function createEngine(options: EngineOptions = {}): Engine {
+  return new Engine(options);
+}

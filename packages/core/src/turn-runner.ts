@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
+import type { Clock } from './clock.js';
+import { parseCommand } from './commands/parse.js';
+import { PluginError, type SmmbotError, toSmmbotError } from './errors.js';
+import type { EngineHooks } from './hooks.js';
+import type { Logger } from './logger.js';
+import type { InboundMessage, OutboundMessage } from './message.js';
+import type { Outbox } from './outbox.js';
+import type { KeyValueStore } from './storage.js';
+import type { TenantConfigSource } from './tenant-config.js';
+import type { Outcome, ReplyDraft, Turn } from './turn.js';
+
+export type TurnStatus = 'answered' | 'silent' | 'dropped' | 'duplicate' | 'failed';
+
+export interface TurnResult {
+  turnId: string;
+  status: TurnStatus;
+  /** Why the turn ended as it did (`duplicate`, a verify reason, a command outcome reason, ...). */
+  reason?: string;
+  /** The messages handed to the outbox, after the reply hook. */
+  replies: OutboundMessage[];
+  error?: SmmbotError;
+}
+
+export interface TurnRunnerDeps {
+  hooks: EngineHooks;
+  kv: KeyValueStore;
+  outbox: Outbox;
+  clock: Clock;
+  logger: Logger;
+  config: TenantConfigSource;
+  containerFor(tenant: string): DependencyContainer;
+  /** In-flight claims expire after this, so a crash mid-turn does not lose the message for good. */
+  claimTtlMs: number;
+  /** Handled message ids are remembered this long, so redeliveries are never answered twice. */
+  doneTtlMs: number;
+}
+
+/** Runs one inbound message through dedupe → inbound → verify → command → reply → outbox. */
+export class TurnRunner {
+  constructor(private readonly deps: TurnRunnerDeps) {}
+
+  async run(message: InboundMessage): Promise<TurnResult> {
+    const { kv, logger } = this.deps;
+    const turnId = randomUUID();
+    const log = logger.child({ tenant: message.tenantId, channel: message.channel, msgId: message.id, turn: turnId });
+    const dedupeKey = `dedupe:${message.channel}:${message.id}`;
+    if (!(await kv.setIfAbsent(message.tenantId, dedupeKey, 'processing', this.deps.claimTtlMs))) {
+      log.debug('duplicate delivery ignored');
+      return { turnId, status: 'duplicate', reason: 'duplicate', replies: [] };
+    }
+    const replies: OutboundMessage[] = [];
+    let turn: Turn | undefined;
+    try {
+      turn = await this.createTurn(turnId, message, log);
+      const result = await this.process(turn, replies);
+      await kv.set(message.tenantId, dedupeKey, 'done', this.deps.doneTtlMs);
+      log.info({ status: result.status, reason: result.reason, replies: replies.length }, 'turn handled');
+      return result;
+    } catch (thrown) {
+      return await this.fail(thrown, { turnId, message, turn, log, replies, dedupeKey });
+    }
+  }
+
+  private async createTurn(id: string, message: InboundMessage, log: Logger): Promise<Turn> {
+    const container = this.deps.containerFor(message.tenantId);
+    return {
+      id,
+      tenantId: message.tenantId,
+      message,
+      role: 'customer',
+      locale: 'auto',
+      config: await this.deps.config.get(message.tenantId),
+      priority: false,
+      log,
+      services: {
+        resolve: <T>(token: InjectionToken<T>) => container.resolve(token),
+        has: (token) => container.isRegistered(token, true),
+      },
+      state: {},
+    };
+  }
+
+  private async process(turn: Turn, replies: OutboundMessage[]): Promise<TurnResult> {
+    const { hooks } = this.deps;
+    turn.message = await hooks.inbound.promise(turn.message, turn);
+    const verdict = await hooks.verify.promise(turn);
+    if (verdict?.kind === 'drop') return { turnId: turn.id, status: 'dropped', reason: verdict.reason, replies };
+    if (verdict?.kind === 'answer') {
+      await this.deliver(turn, [verdict.reply], replies);
+      return { turnId: turn.id, status: 'answered', reason: verdict.reason, replies };
+    }
+
+    const command = parseCommand(turn.message.text, { maxIds: (turn.config as { max_ids_per_message?: number }).max_ids_per_message });
+    turn.command = command;
+    if (command.dirty) turn.priority = true;
+    let outcome: Outcome | undefined = await hooks.command.get(command.id)?.promise(turn, command);
+    if (!outcome && command.id !== 'unknown') outcome = await hooks.command.get('unknown')?.promise(turn, command);
+    if (!outcome || outcome.replies.length === 0) {
+      return { turnId: turn.id, status: 'silent', reason: outcome?.reason ?? 'no_handler', replies };
+    }
+    await this.deliver(turn, outcome.replies, replies);
+    return { turnId: turn.id, status: 'answered', reason: outcome.reason, replies };
+  }
+
+  private async deliver(turn: Turn, drafts: ReplyDraft[], sent: OutboundMessage[]): Promise<void> {
+    for (const draft of drafts) {
+      const built = await this.deps.hooks.reply.promise(this.toOutbound(turn.message, draft), { turn });
+      await this.send(built, turn.log);
+      sent.push(built);
+    }
+  }
+
+  private async send(message: OutboundMessage, log: Logger): Promise<void> {
+    const receipt = await this.deps.outbox.send(message);
+    // `sent` taps are side effects (transcripts, metrics): their failure must not fail the turn.
+    this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
+  }
+
+  private toOutbound(message: InboundMessage, draft: ReplyDraft): OutboundMessage {
+    return {
+      tenantId: message.tenantId,
+      channel: message.channel,
+      chatId: draft.chatId ?? message.chat.id,
+      text: draft.text,
+      inReplyTo: message.id,
+      priority: draft.priority ?? 'support',
+      template: draft.template,
+      facts: draft.facts,
+    };
+  }
+
+  /** The error boundary: log everything, tell the customer something safe, never rethrow. */
+  private async fail(
+    thrown: unknown,
+    ctx: { turnId: string; message: InboundMessage; turn?: Turn; log: Logger; replies: OutboundMessage[]; dedupeKey: string },
+  ): Promise<TurnResult> {
+    const error = toSmmbotError(thrown);
+    const where = error instanceof PluginError ? { plugin: error.plugin, hook: error.hook } : {};
+    ctx.log.error({ err: error, errorCode: error.code, ...where }, 'turn failed');
+    try {
+      this.deps.hooks.error.call(error, ctx.turn);
+    } catch (reporterError) {
+      ctx.log.error({ err: reporterError }, 'an error reporter failed');
+    }
+    const draft: ReplyDraft = { text: error.customerMessage, template: 'error' };
+    let apology = this.toOutbound(ctx.message, draft);
+    try {
+      apology = await this.deps.hooks.reply.promise(apology, { turn: ctx.turn });
+      // A reply tap must not smuggle technical detail into an error reply.
+      if (!apology.text.trim()) apology = this.toOutbound(ctx.message, draft);
+    } catch (replyError) {
+      ctx.log.error({ err: replyError }, 'reply hook failed while building the error reply; sending it plain');
+      apology = this.toOutbound(ctx.message, draft);
+    }
+    try {
+      await this.send(apology, ctx.log);
+      ctx.replies.push(apology);
+      await this.deps.kv.set(ctx.message.tenantId, ctx.dedupeKey, 'done', this.deps.doneTtlMs);
+    } catch (sendError) {
+      // Nothing reached the customer: forget the claim so a redelivery can try again.
+      ctx.log.error({ err: sendError }, 'could not deliver the error reply');
+      await this.deps.kv.delete(ctx.message.tenantId, ctx.dedupeKey).catch(() => undefined);
+    }
+    return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
+  }
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationQueue, customerMessageOf, PanelError, PluginError, SecretBox } from '../src/index.js';
+import { captureLogs } from './helpers.js';
+
+describe('SecretBox', () => {
+  it('round-trips, uses a fresh nonce each time and detects tampering', () => {
+    const box = new SecretBox(SecretBox.generateKey() + 'padding-padding');
+    const a = box.seal('panel-api-key-123');
+    const b = box.seal('panel-api-key-123');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('panel-api-key');
+    expect(SecretBox.isSealed(a)).toBe(true);
+    expect(box.open(a)).toBe('panel-api-key-123');
+    const tampered = a.slice(0, -2) + (a.endsWith('A') ? 'BB' : 'AA');
+    expect(() => box.open(tampered)).toThrow();
+    expect(() => new SecretBox('short')).toThrow(/32 characters/);
+  });
+});
+
+describe('logger redaction', () => {
+  it('blanks secrets wherever they are nested', () => {
+    const { lines, logger } = captureLogs();
+    logger.info({ apiKey: 'k1', panel: { apiKey: 'k2', url: 'https://p' }, headers: { authorization: 'Bearer t' } }, 'x');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/k1|k2|Bearer t/);
+    expect(text).toContain('https://p');
+  });
+});
+
+describe('errors', () => {
+  it('carries a customer-safe message per code and keeps it through PluginError', () => {
+    const err = new PluginError('panel', 'command:order', new PanelError('rate_limited', '429 from panel', { retryAfterMs: 5000 }));
+    expect(err.code).toBe('E_RATE_LIMITED');
+    expect(err.retryable).toBe(true);
+    expect(customerMessageOf(err)).toBe('We are receiving many requests right now. Please try again in a minute.');
+    expect(customerMessageOf(new TypeError('x is undefined'))).not.toContain('undefined');
+  });
+});
+
+describe('ConversationQueue', () => {
+  it('caps global concurrency and drains on close', async () => {
+    const q = new ConversationQueue(3);
+    let inFlight = 0;
+    let max = 0;
+    const done: number[] = [];
+    const tasks = Array.from({ length: 10 }, (_, i) =>
+      q.run(`chat-${i}`, async () => {
+        inFlight++;
+        max = Math.max(max, inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        done.push(i);
+      }),
+    );
+    await q.close();
+    expect(done).toHaveLength(10);
+    expect(max).toBe(3);
+    await Promise.all(tasks);
+    await expect(q.run('x', async () => 1)).rejects.toThrow(/closed/);
+    expect(q.activeConversations).toBe(0);
+  });
+});

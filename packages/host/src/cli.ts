@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@smmbot/core';
+import { chatCommand } from './commands/chat.js';
+import { createCliContext } from './commands/context.js';
+import { doctorCommand } from './commands/doctor.js';
+import { parseCliCommand } from './commands/parse.js';
+import { startCommand } from './commands/start.js';
+
+const USAGE = `smmbot — support bots for SMM panels
+
+Usage: smmbot <command> [options]
+
+Commands:
+  start            run the host (with no config file: SQLite in ./.smmbot, web chat on http://localhost:3000)
+  chat             talk to the bot in this terminal
+  doctor           check config, storage, panel and channels, and say what is wrong
+  parse "<text>"   print how a message is parsed, as JSON
+
+Options:
+  -c, --config <file>   config file (default: smmbot.config.{ts,mts,js,mjs,json,yaml,yml} in this folder)
+  -p, --port <n>        HTTP port (also PORT=<n>)
+      --host <addr>     HTTP address to bind (default 127.0.0.1)
+  -h, --help            this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const ctx = createCliContext(
+    { config: values.config, port: values.port, host: values.host },
+    { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
+  );
+  switch (command) {
+    case 'start':
+      return startCommand(ctx);
+    case 'chat':
+      return chatCommand(ctx);
+    case 'doctor':
+      return doctorCommand(ctx);
+    case 'parse':
+      return parseCliCommand(ctx, rest.join(' ') || undefined);
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    // Config problems are the user's to fix: print them plainly, without a stack trace.
+    if (err instanceof ConfigError) process.stderr.write(`smmbot: ${err.message}\n`);
+    else process.stderr.write(`smmbot: ${(err as Error)?.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import {
+  basicCommands,
+  type BotPlugin,
+  createEngine,
+  type Engine,
+  type HostConfig,
+  type Logger,
+  SecretBox,
+  Tokens,
+} from '@smmbot/core';
+import { memoryStorage } from '@smmbot/storage-memory';
+import { sqliteStorage } from '@smmbot/storage-sqlite';
+import { webchat } from '@smmbot/channel-webchat';
+import { loadPlugin } from './plugins.js';
+import { loadSecretKey } from './secret-key.js';
+
+const WEBCHAT = '@smmbot/channel-webchat';
+
+/**
+ * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
+ * config lists it itself, with its own options) and the built-in commands.
+ */
+export async function composeEngine(config: HostConfig, options: { cwd: string; logger: Logger }): Promise<Engine> {
+  const { cwd, logger } = options;
+  const dataDir = path.resolve(cwd, config.dataDir);
+  const storage =
+    config.storage.driver === 'memory'
+      ? memoryStorage()
+      : sqliteStorage({ path: path.resolve(cwd, config.storage.path ?? path.join(dataDir, 'smmbot.db')) });
+
+  const listed: BotPlugin[] = [];
+  for (const entry of config.plugins) listed.push(...(await loadPlugin(entry, cwd)));
+  const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
+  const secret = loadSecretKey(config.secretKey, dataDir);
+
+  const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
+  const engine = createEngine({
+    logger,
+    concurrency: config.concurrency,
+    botConfig: (tenant) => botConfigs.get(tenant) ?? {},
+    plugins: [
+      storage,
+      hasWebchat ? [] : webchat({ tenant: config.tenants[0]?.id ?? 'default' }),
+      listed,
+      basicCommands(),
+      { name: '@smmbot/host:secrets', register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }) },
+    ],
+  });
+  logger.debug({ secretKey: secret.source }, 'secret key loaded');
+  return engine;
+}

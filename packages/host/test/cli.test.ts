@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+// These tests run the built CLI exactly as a user would; `npm test` builds before testing.
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('../../../examples/minimal/dist/index.js', import.meta.url));
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'smmbot-cli-'));
+const env = { ...process.env, PORT: '', SMMBOT_SECRET_KEY: '' };
+const cli = (args: string[], cwd: string, input?: string) => spawnSync('node', [CLI, ...args], { cwd, input, encoding: 'utf8', env, timeout: 30_000 });
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error('packages/host/dist/cli.js is missing: run `pnpm build` (npm test does it for you)');
+});
+
+let child: ChildProcess | undefined;
+afterEach(() => child?.kill('SIGKILL'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('smmbot CLI', () => {
+  it('start runs the embedded default (SQLite in ./.smmbot, web chat) and stops cleanly on SIGTERM', async () => {
+    const cwd = tmp();
+    const port = await freePort();
+    child = spawn('node', [CLI, 'start', '--port', String(port)], { cwd, env });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!out.includes('smmbot is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain(`http://localhost:${port}/webchat`);
+    const res = await fetch(`http://127.0.0.1:${port}/webchat/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId: 'c', senderId: 'u', text: 'order 1001' }),
+    });
+    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]!.text).toMatch(/not connected to a panel yet/);
+    expect(existsSync(path.join(cwd, '.smmbot', 'smmbot.db'))).toBe(true);
+    const exit = new Promise<number | null>((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(out).toContain('engine stopped');
+  });
+
+  it('chat answers piped lines through the same engine', () => {
+    const r = cli(['chat'], tmp(), 'help\nhello\n');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('bot> Here is what I can do:');
+    expect(r.stdout).toContain('bot> Sorry, I did not understand that.');
+  });
+
+  it('parse prints the parsed command as JSON', () => {
+    const r = cli(['parse', 'refill: #123, #124'], tmp());
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 'refill', ids: ['123', '124'] });
+  });
+
+  it('doctor checks the embedded default and says what is missing', () => {
+    const r = cli(['doctor', '--port', '0'], tmp());
+    expect(r.stdout).toContain('✓ config: embedded default');
+    expect(r.stdout).toMatch(/✓ storage: sqlite/);
+    expect(r.stdout).toMatch(/! panel \(default\): none configured/);
+    expect(r.stdout).toContain('✓ channel webchat');
+    expect(r.status).toBe(0);
+  });
+
+  it('reports a bad config file with path, expected and found, and no stack trace', () => {
+    const cwd = tmp();
+    writeFileSync(path.join(cwd, 'smmbot.config.json'), JSON.stringify({ http: { port: 'eighty' } }));
+    const r = cli(['doctor'], cwd);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/smmbot\.config\.json/);
+    expect(r.stdout + r.stderr).toMatch(/http\.port: .*expected number.*found "eighty"/);
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown command with usage', () => {
+    const r = cli(['fly'], tmp());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown command "fly"');
+  });
+
+  it('the minimal example runs', () => {
+    const r = spawnSync('node', [EXAMPLE], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('you> help');
+    expect(r.stdout).toContain('Here is what I can do:');
+  });
+});

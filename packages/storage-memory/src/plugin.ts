@@ -1,0 +1,28 @@
+import { definePlugin, Tokens } from '@smmbot/core';
+import { MemoryKeyValueStore } from './kv-store.js';
+import { emptyOptions } from './options.js';
+import { MemoryRecordStore } from './record-store.js';
+
+export const PLUGIN_NAME = '@smmbot/storage-memory';
+
+/**
+ * Registers an in-memory RecordStore (Tokens.Store) and KeyValueStore (Tokens.Kv). Each is created
+ * once, on first resolve; the key-value store uses the engine's Clock (Tokens.Clock).
+ */
+export const memoryStorage = definePlugin({
+  name: PLUGIN_NAME,
+  options: emptyOptions(),
+  setup: () => {
+    let records: MemoryRecordStore | undefined;
+    let kv: MemoryKeyValueStore | undefined;
+    return {
+      name: PLUGIN_NAME,
+      register(container) {
+        container.register(Tokens.Store, { useFactory: () => (records ??= new MemoryRecordStore()) });
+        container.register(Tokens.Kv, {
+          useFactory: (c) => (kv ??= new MemoryKeyValueStore(c.resolve(Tokens.Clock))),
+        });
+      },
+    };
+  },
+});
