@@ -24,7 +24,11 @@ export default defineConfig({
         setupFiles: [`${root}packages/core/src/setup-reflect.ts`],
         // Type tests (*.test-d.ts) only where a package has them; the whole tree is typechecked by `pnpm typecheck`.
         typecheck: existsSync(`${root}packages/${name}/tsconfig.typetest.json`)
-          ? { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: `${root}packages/${name}/tsconfig.typetest.json` }
+          ? {
+              enabled: true,
+              include: ['test/**/*.test-d.ts'],
+              tsconfig: `${root}packages/${name}/tsconfig.typetest.json`,
+            }
           : { enabled: false },
         testTimeout: 20_000,
       },

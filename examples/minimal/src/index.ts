@@ -1,5 +1,5 @@
 // The smallest smmbot: memory storage, the web chat channel and the built-in commands.
-import { WebchatChannel, webchat } from '@smmbot/channel-webchat';
+import { type WebchatChannel, webchat } from '@smmbot/channel-webchat';
 import { basicCommands, createEngine } from '@smmbot/core';
 import { memoryStorage } from '@smmbot/storage-memory';
 

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, ChannelCapabilities, Clock, InboundMessage, OutboundMessage, SendReceipt, TurnResult } from '@smmbot/core';
+import type {
+  Channel,
+  ChannelCapabilities,
+  Clock,
+  InboundMessage,
+  OutboundMessage,
+  SendReceipt,
+  TurnResult,
+} from '@smmbot/core';
 
 export interface WebchatMessage {
   id: string;
@@ -17,7 +25,12 @@ const KEEP_PER_CHAT = 200;
  * its own (broadcasts, follow-ups).
  */
 export class WebchatChannel implements Channel {
-  readonly capabilities: ChannelCapabilities = { groups: true, typing: false, formatting: 'plain', maxTextLength: 8000 };
+  readonly capabilities: ChannelCapabilities = {
+    groups: true,
+    typing: false,
+    formatting: 'plain',
+    maxTextLength: 8000,
+  };
   private readonly history = new Map<string, WebchatMessage[]>();
   private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
 
@@ -33,13 +46,26 @@ export class WebchatChannel implements Channel {
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const sent: WebchatMessage = { id: randomUUID(), chatId: message.chatId, from: 'bot', text: message.text, at: this.clock.now() };
+    const sent: WebchatMessage = {
+      id: randomUUID(),
+      chatId: message.chatId,
+      from: 'bot',
+      text: message.text,
+      at: this.clock.now(),
+    };
     this.remember(sent);
     return { message, platformId: sent.id, sentAt: sent.at };
   }
 
   /** Sends a customer's text through the engine and returns the turn's result (replies included). */
-  async ask(input: { chatId: string; senderId: string; text: string; messageId?: string; senderName?: string; group?: boolean }): Promise<TurnResult> {
+  async ask(input: {
+    chatId: string;
+    senderId: string;
+    text: string;
+    messageId?: string;
+    senderName?: string;
+    group?: boolean;
+  }): Promise<TurnResult> {
     if (!this.receiveFn) throw new Error('webchat channel is not connected to an engine');
     const id = input.messageId ?? randomUUID();
     this.remember({ id, chatId: input.chatId, from: 'user', text: input.text, at: this.clock.now() });

@@ -11,7 +11,10 @@ export const webchatOptions = z.object({
   name: z.string().min(1).default('webchat'),
   tenant: z.string().min(1).default('default'),
   /** Where the page and the JSON endpoint live. */
-  path: z.string().regex(/^\/[\w/-]*$/, 'a path like /webchat').default('/webchat'),
+  path: z
+    .string()
+    .regex(/^\/[\w/-]*$/, 'a path like /webchat')
+    .default('/webchat'),
 });
 
 /** The local web chat: a browser page, `POST <path>/messages`, and the channel the terminal chat uses. */

@@ -12,7 +12,10 @@ const postSchema = z.object({
   group: z.boolean().optional(),
 });
 
-const pollSchema = z.object({ chatId: z.string().min(1).max(200), after: z.coerce.number().int().nonnegative().default(0) });
+const pollSchema = z.object({
+  chatId: z.string().min(1).max(200),
+  after: z.coerce.number().int().nonnegative().default(0),
+});
 
 /** The web chat's routes: the page, the JSON endpoint, and polling for later messages. */
 export function webchatRoutes(channel: WebchatChannel, basePath: string, plugin: string): HttpRoute[] {
@@ -30,7 +33,12 @@ export function webchatRoutes(channel: WebchatChannel, basePath: string, plugin:
       async handler(req) {
         const parsed = postSchema.safeParse(req.body ?? {}, { reportInput: true });
         if (!parsed.success) {
-          return httpError(400, 'E_BAD_REQUEST', 'expected { chatId, senderId, text }', formatIssues(parsed.error, 'body'));
+          return httpError(
+            400,
+            'E_BAD_REQUEST',
+            'expected { chatId, senderId, text }',
+            formatIssues(parsed.error, 'body'),
+          );
         }
         const result = await channel.ask(parsed.data);
         return {
@@ -48,7 +56,13 @@ export function webchatRoutes(channel: WebchatChannel, basePath: string, plugin:
       plugin,
       handler(req) {
         const parsed = pollSchema.safeParse(req.query, { reportInput: true });
-        if (!parsed.success) return httpError(400, 'E_BAD_REQUEST', 'expected ?chatId=...&after=<ms>', formatIssues(parsed.error, 'query'));
+        if (!parsed.success)
+          return httpError(
+            400,
+            'E_BAD_REQUEST',
+            'expected ?chatId=...&after=<ms>',
+            formatIssues(parsed.error, 'query'),
+          );
         return { body: { messages: channel.messages(parsed.data.chatId, parsed.data.after) } };
       },
     },

@@ -17,8 +17,9 @@ export class ConversationQueue {
   /** Runs `task` after every earlier task of the same key, within the global cap. */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     if (!this.accepting) return Promise.reject(new Error('queue is closed'));
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(() => this.global.add(task)) as Promise<T>;
+    const previous = this.tails.get(key);
+    // An idle conversation goes straight to the global queue: no extra promise hop.
+    const result = (previous ? previous.then(() => this.global.add(task)) : this.global.add(task)) as Promise<T>;
     const tail = result.then(
       () => undefined,
       () => undefined,

@@ -90,10 +90,11 @@ export class Engine {
 
   /** Registers and applies plugins in order, then runs `boot` taps and starts the channels. */
   async start(): Promise<void> {
-    if (this.state !== 'created') throw new SmmbotError('E_CONFIG_INVALID', `engine cannot start from state "${this.state}"`);
+    if (this.state !== 'created')
+      throw new SmmbotError('E_CONFIG_INVALID', `engine cannot start from state "${this.state}"`);
     this.state = 'starting';
     const ordered = sortPlugins(this.plugins);
-    for (const plugin of ordered) plugin.register?.(this.container);
+    for (const plugin of ordered) plugin.register?.(plugin.tenant ? this.forTenant(plugin.tenant) : this.container);
     this.requireStorage();
     if (!this.container.isRegistered(Tokens.Outbox, true)) {
       this.container.register(Tokens.Outbox, { useValue: new DirectOutbox(this.channels, this.clock) });
@@ -101,7 +102,10 @@ export class Engine {
     const kv = this.container.resolve(Tokens.Kv);
     if (!this.container.isRegistered(Tokens.TenantConfig, true)) {
       const base = this.options.botConfig ?? (() => ({}));
-      this.container.register(Tokens.TenantConfig, { useValue: new KvTenantConfig(kv, base) });
+      const secrets = this.container.isRegistered(Tokens.Secrets, true)
+        ? this.container.resolve(Tokens.Secrets)
+        : undefined;
+      this.container.register(Tokens.TenantConfig, { useValue: new KvTenantConfig(kv, base, secrets) });
     }
     if (!this.container.isRegistered(Tokens.Scheduler, true)) {
       const deps = { clock: this.clock, kv, hooks: this.hooks, logger: this.logger };
@@ -156,7 +160,8 @@ export class Engine {
     if (wasRunning) {
       await this.queue.close();
       if (this.container.isRegistered(Tokens.Scheduler, true)) await this.container.resolve(Tokens.Scheduler).stop();
-      for (const channel of this.channels.all()) await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
+      for (const channel of this.channels.all())
+        await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
       await this.container.resolve(Tokens.Outbox).drain();
       await this.hooks.shutdown.promise();
     }

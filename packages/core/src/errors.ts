@@ -80,7 +80,14 @@ export class PluginError extends SmmbotError {
   }
 }
 
-export type PanelErrorKind = 'not_found' | 'unauthorized' | 'rate_limited' | 'unavailable' | 'timeout' | 'bad_response' | 'unsupported';
+export type PanelErrorKind =
+  | 'not_found'
+  | 'unauthorized'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'timeout'
+  | 'bad_response'
+  | 'unsupported';
 
 const PANEL_CODES: Record<PanelErrorKind, ErrorCode> = {
   not_found: 'E_NOT_FOUND',

@@ -39,7 +39,10 @@ export function createHooks() {
         new AsyncSeriesBailHook<[Turn, ParsedCommand], Outcome | undefined>(['turn', 'command'], `command:${key}`),
       'command',
     ),
-    dispatch: new AsyncSeriesBailHook<[DispatchAction, Turn], DispatchResult | undefined>(['action', 'turn'], 'dispatch'),
+    dispatch: new AsyncSeriesBailHook<[DispatchAction, Turn], DispatchResult | undefined>(
+      ['action', 'turn'],
+      'dispatch',
+    ),
     reply: new AsyncSeriesWaterfallHook<[OutboundMessage, ReplyContext]>(['message', 'context'], 'reply'),
     schedule: new HookMap((key: string) => new AsyncSeriesHook<[JobRun]>(['run'], `schedule:${key}`), 'schedule'),
     sent: new AsyncParallelHook<[SendReceipt]>(['receipt'], 'sent'),

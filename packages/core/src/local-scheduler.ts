@@ -28,7 +28,13 @@ export class LocalScheduler implements Scheduler {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly deps: { clock: Clock; kv: KeyValueStore; hooks: EngineHooks; logger: Logger; random?: () => number },
+    private readonly deps: {
+      clock: Clock;
+      kv: KeyValueStore;
+      hooks: EngineHooks;
+      logger: Logger;
+      random?: () => number;
+    },
   ) {}
 
   schedule(spec: JobSpec): void {
@@ -96,7 +102,9 @@ export class LocalScheduler implements Scheduler {
     }
     entry.attempt += 1;
     try {
-      await hooks.schedule.get(id)?.promise({ jobId: id, tenantId, scheduledAt, attempt: entry.attempt, signal: this.abort.signal });
+      await hooks.schedule
+        .get(id)
+        ?.promise({ jobId: id, tenantId, scheduledAt, attempt: entry.attempt, signal: this.abort.signal });
       log.debug('job ran');
     } catch (err) {
       const error = toSmmbotError(err);

@@ -13,7 +13,8 @@ type AsTuple<T> = T extends unknown[] ? T : [T];
 type ArgsOf<H> = AsTuple<
   H extends AsyncHook<infer A, infer _R, infer _O> ? A : H extends SyncHook<infer A, infer _R, infer _O> ? A : never
 >;
-type ResultOf<H> = H extends AsyncHook<infer _A, infer R, infer _O> ? R : H extends SyncHook<infer _A, infer R, infer _O> ? R : never;
+type ResultOf<H> =
+  H extends AsyncHook<infer _A, infer R, infer _O> ? R : H extends SyncHook<infer _A, infer R, infer _O> ? R : never;
 
 export interface TapOptions {
   /** A `Stage` constant; defaults to the plugin's `enforce` tier. */
@@ -53,6 +54,8 @@ export interface BotPlugin {
   readonly enforce?: 'pre' | 'post';
   /** Names of plugins that must be present; they are applied first. */
   readonly dependsOn?: readonly string[];
+  /** Set by the host for per-tenant plugins: `register` then binds into that tenant's container. */
+  readonly tenant?: string;
   /** Sync: DI bindings only (capabilities under core's tokens). */
   register?(container: DependencyContainer): void;
   /** Sync: tap hooks. Async start-up work goes in a `boot` tap. */
@@ -110,7 +113,10 @@ export function sortPlugins(plugins: BotPlugin[]): BotPlugin[] {
   const byName = new Map<string, BotPlugin>();
   for (const p of plugins) {
     if (byName.has(p.name)) {
-      throw new SmmbotError('E_PLUGIN_DUPLICATE', `plugin "${p.name}" is registered twice; each plugin name must be unique`);
+      throw new SmmbotError(
+        'E_PLUGIN_DUPLICATE',
+        `plugin "${p.name}" is registered twice; each plugin name must be unique`,
+      );
     }
     byName.set(p.name, p);
   }

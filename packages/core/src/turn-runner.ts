@@ -9,7 +9,7 @@ import type { InboundMessage, OutboundMessage } from './message.js';
 import type { Outbox } from './outbox.js';
 import type { KeyValueStore } from './storage.js';
 import type { TenantConfigSource } from './tenant-config.js';
-import type { Outcome, ReplyDraft, Turn } from './turn.js';
+import type { Outcome, ReplyDraft, Turn, TurnServices } from './turn.js';
 
 export type TurnStatus = 'answered' | 'silent' | 'dropped' | 'duplicate' | 'failed';
 
@@ -39,6 +39,8 @@ export interface TurnRunnerDeps {
 
 /** Runs one inbound message through dedupe → inbound → verify → command → reply → outbox. */
 export class TurnRunner {
+  private readonly services = new Map<string, TurnServices>();
+
   constructor(private readonly deps: TurnRunnerDeps) {}
 
   async run(message: InboundMessage): Promise<TurnResult> {
@@ -64,7 +66,6 @@ export class TurnRunner {
   }
 
   private async createTurn(id: string, message: InboundMessage, log: Logger): Promise<Turn> {
-    const container = this.deps.containerFor(message.tenantId);
     return {
       id,
       tenantId: message.tenantId,
@@ -74,25 +75,37 @@ export class TurnRunner {
       config: await this.deps.config.get(message.tenantId),
       priority: false,
       log,
-      services: {
-        resolve: <T>(token: InjectionToken<T>) => container.resolve(token),
-        has: (token) => container.isRegistered(token, true),
-      },
+      services: this.servicesFor(message.tenantId),
       state: {},
     };
   }
 
+  /** One services object per tenant, not per turn: turns are the hot path. */
+  private servicesFor(tenant: string): TurnServices {
+    let services = this.services.get(tenant);
+    if (!services) {
+      const container = this.deps.containerFor(tenant);
+      services = {
+        resolve: <T>(token: InjectionToken<T>) => container.resolve(token),
+        has: (token) => container.isRegistered(token, true),
+      };
+      this.services.set(tenant, services);
+    }
+    return services;
+  }
+
   private async process(turn: Turn, replies: OutboundMessage[]): Promise<TurnResult> {
     const { hooks } = this.deps;
-    turn.message = await hooks.inbound.promise(turn.message, turn);
-    const verdict = await hooks.verify.promise(turn);
+    // Hooks without taps are skipped: calling one still costs a promise and a compiled call.
+    if (hasTaps(hooks.inbound)) turn.message = await hooks.inbound.promise(turn.message, turn);
+    const verdict = hasTaps(hooks.verify) ? await hooks.verify.promise(turn) : undefined;
     if (verdict?.kind === 'drop') return { turnId: turn.id, status: 'dropped', reason: verdict.reason, replies };
     if (verdict?.kind === 'answer') {
       await this.deliver(turn, [verdict.reply], replies);
       return { turnId: turn.id, status: 'answered', reason: verdict.reason, replies };
     }
 
-    const command = parseCommand(turn.message.text, { maxIds: (turn.config as { max_ids_per_message?: number }).max_ids_per_message });
+    const command = parseCommand(turn.message.text, { maxIds: turn.config.max_ids_per_message });
     turn.command = command;
     if (command.dirty) turn.priority = true;
     let outcome: Outcome | undefined = await hooks.command.get(command.id)?.promise(turn, command);
@@ -106,7 +119,9 @@ export class TurnRunner {
 
   private async deliver(turn: Turn, drafts: ReplyDraft[], sent: OutboundMessage[]): Promise<void> {
     for (const draft of drafts) {
-      const built = await this.deps.hooks.reply.promise(this.toOutbound(turn.message, draft), { turn });
+      const draftMessage = this.toOutbound(turn.message, draft);
+      const reply = this.deps.hooks.reply;
+      const built = hasTaps(reply) ? await reply.promise(draftMessage, { turn }) : draftMessage;
       await this.send(built, turn.log);
       sent.push(built);
     }
@@ -115,7 +130,7 @@ export class TurnRunner {
   private async send(message: OutboundMessage, log: Logger): Promise<void> {
     const receipt = await this.deps.outbox.send(message);
     // `sent` taps are side effects (transcripts, metrics): their failure must not fail the turn.
-    this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
+    if (hasTaps(this.deps.hooks.sent)) this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
   }
 
   private toOutbound(message: InboundMessage, draft: ReplyDraft): OutboundMessage {
@@ -134,7 +149,14 @@ export class TurnRunner {
   /** The error boundary: log everything, tell the customer something safe, never rethrow. */
   private async fail(
     thrown: unknown,
-    ctx: { turnId: string; message: InboundMessage; turn?: Turn; log: Logger; replies: OutboundMessage[]; dedupeKey: string },
+    ctx: {
+      turnId: string;
+      message: InboundMessage;
+      turn?: Turn;
+      log: Logger;
+      replies: OutboundMessage[];
+      dedupeKey: string;
+    },
   ): Promise<TurnResult> {
     const error = toSmmbotError(thrown);
     const where = error instanceof PluginError ? { plugin: error.plugin, hook: error.hook } : {};
@@ -165,4 +187,9 @@ export class TurnRunner {
     }
     return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
   }
+}
+
+/** tapable's isUsed() counts interceptors, and every hook has ours: count taps instead. */
+function hasTaps(hook: { taps: unknown[] }): boolean {
+  return hook.taps.length > 0;
 }

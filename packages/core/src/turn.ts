@@ -20,9 +20,7 @@ export interface ReplyDraft {
 }
 
 /** A `verify` tap's decision to end the turn. Returning undefined lets the turn go on. */
-export type Verdict =
-  | { kind: 'drop'; reason: string }
-  | { kind: 'answer'; reason: string; reply: ReplyDraft };
+export type Verdict = { kind: 'drop'; reason: string } | { kind: 'answer'; reason: string; reply: ReplyDraft };
 
 /** A `command` tap's result; the first tap that returns one wins. */
 export interface Outcome {

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { basicCommands, definePlugin, HELP_TEXT, PanelError, Stage, type BotPlugin } from '../src/index.js';
+import {
+  basicCommands,
+  definePlugin,
+  HELP_TEXT,
+  PanelError,
+  Stage,
+  type BotPlugin,
+  type OutboundMessage,
+} from '../src/index.js';
 import { FakePanel } from '../src/testing/index.js';
 import { setup } from './helpers.js';
 import { z } from 'zod';
 
 const panel = () =>
-  new FakePanel([{ id: '54321', status: 'in_progress', serviceName: 'Instagram Followers [R30]', startCount: 100, remains: 40 }]);
+  new FakePanel([
+    { id: '54321', status: 'in_progress', serviceName: 'Instagram Followers [R30]', startCount: 100, remains: 40 },
+  ]);
 
 describe('engine: a turn end to end', () => {
   it('answers help with the fixed menu', async () => {
@@ -14,7 +24,12 @@ describe('engine: a turn end to end', () => {
     const result = await engine.handle(channel.message('HELP'));
     expect(result.status).toBe('answered');
     expect(channel.sent.map((m) => m.text)).toEqual([HELP_TEXT]);
-    expect(channel.sent[0]).toMatchObject({ chatId: 'chat-1', inReplyTo: 'in-1', priority: 'support', template: 'help' });
+    expect(channel.sent[0]).toMatchObject({
+      chatId: 'chat-1',
+      inReplyTo: 'in-1',
+      priority: 'support',
+      template: 'help',
+    });
   });
 
   it('looks orders up through the panel capability', async () => {
@@ -86,8 +101,20 @@ describe('engine: a turn end to end', () => {
       name: 'shaper',
       apply: ({ hooks }) => {
         hooks.inbound.tap('trim', (m) => ({ ...m, text: m.text.replace('please ', '') }));
-        hooks.reply.tap('sign', (m) => (order.push('sign'), { ...m, text: `${m.text}\n— Support` }), { stage: Stage.POST });
-        hooks.reply.tap('upper', (m) => (order.push('upper'), { ...m, text: m.text.toUpperCase() }), { stage: Stage.PRE });
+        const sign = (m: OutboundMessage) => {
+          order.push('sign');
+          return { ...m, text: `${m.text}\n— Support` };
+        };
+        const upper = (m: OutboundMessage) => {
+          order.push('upper');
+          return { ...m, text: m.text.toUpperCase() };
+        };
+        hooks.reply.tap('sign', sign, {
+          stage: Stage.POST,
+        });
+        hooks.reply.tap('upper', upper, {
+          stage: Stage.PRE,
+        });
       },
     };
     const { engine, channel } = setup([basicCommands(), shaper]);
@@ -98,7 +125,10 @@ describe('engine: a turn end to end', () => {
   });
 
   it('keeps a failing sent tap from failing the turn', async () => {
-    const flaky: BotPlugin = { name: 'flaky', apply: ({ hooks }) => hooks.sent.tap('boom', () => Promise.reject(new Error('x'))) };
+    const flaky: BotPlugin = {
+      name: 'flaky',
+      apply: ({ hooks }) => hooks.sent.tap('boom', () => Promise.reject(new Error('x'))),
+    };
     const { engine, channel } = setup([basicCommands(), flaky]);
     await engine.start();
     expect((await engine.handle(channel.message('help'))).status).toBe('answered');
@@ -143,7 +173,10 @@ describe('engine: errors', () => {
     await engine.start();
     await engine.handle(channel.message('order 54321'));
     expect(channel.sent[0]!.text).toBe('The panel is taking too long to answer. Please try again in a few minutes.');
-    expect(logs.lines.find((l) => l.msg === 'turn failed')).toMatchObject({ errorCode: 'E_TIMEOUT', plugin: '@smmbot/core:basic-commands' });
+    expect(logs.lines.find((l) => l.msg === 'turn failed')).toMatchObject({
+      errorCode: 'E_TIMEOUT',
+      plugin: '@smmbot/core:basic-commands',
+    });
   });
 
   it('rejects duplicate plugin names and missing dependencies at start', async () => {
@@ -155,7 +188,9 @@ describe('engine: errors', () => {
 
   it('validates plugin options with a path, what was expected and what was found', () => {
     const p = definePlugin({ name: 'demo', options: z.object({ limit: z.number() }), setup: () => ({ name: 'demo' }) });
-    expect(() => p({ limit: 'ten' } as never)).toThrow(/plugins\["demo"\]\.options\.limit: .*expected number.*found "ten"/);
+    expect(() => p({ limit: 'ten' } as never)).toThrow(
+      /plugins\["demo"\]\.options\.limit: .*expected number.*found "ten"/,
+    );
   });
 });
 
@@ -193,7 +228,10 @@ describe('engine: ordering and shutdown', () => {
   it('drains turns in flight on stop and refuses new ones', async () => {
     const { engine, channel } = setup([basicCommands()]);
     let shutdown = false;
-    engine.use({ name: 'watch', apply: ({ hooks }) => hooks.shutdown.tap('mark', () => void (shutdown = true)) });
+    const markShutdown = () => {
+      shutdown = true;
+    };
+    engine.use({ name: 'watch', apply: ({ hooks }) => hooks.shutdown.tap('mark', markShutdown) });
     await engine.start();
     const inFlight = engine.handle(channel.message('help'));
     await engine.stop();

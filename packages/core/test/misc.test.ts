@@ -20,16 +20,33 @@ describe('SecretBox', () => {
 describe('logger redaction', () => {
   it('blanks secrets wherever they are nested', () => {
     const { lines, logger } = captureLogs();
-    logger.info({ apiKey: 'k1', panel: { apiKey: 'k2', url: 'https://p' }, headers: { authorization: 'Bearer t' } }, 'x');
+    logger.info(
+      { apiKey: 'k1', panel: { apiKey: 'k2', url: 'https://p' }, headers: { authorization: 'Bearer t' } },
+      'x',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/k1|k2|Bearer t/);
     expect(text).toContain('https://p');
+  });
+
+  it('masks secrets several levels deep, in child bindings and errors, and keeps error codes', () => {
+    const { lines, logger } = captureLogs();
+    const child = logger.child({ tenant: 't', creds: { token: 'child-secret' } });
+    const err = Object.assign(new Error('boom'), { code: 'E_TIMEOUT', config: { headers: { 'X-Api-Key': 'err-secret' } } });
+    child.error({ a: { b: { c: { password: 'deep-secret' } } }, err, errorCode: 'E_TIMEOUT' }, 'x');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/child-secret|err-secret|deep-secret/);
+    expect(lines[0]).toMatchObject({ tenant: 't', errorCode: 'E_TIMEOUT', err: { code: 'E_TIMEOUT' } });
   });
 });
 
 describe('errors', () => {
   it('carries a customer-safe message per code and keeps it through PluginError', () => {
-    const err = new PluginError('panel', 'command:order', new PanelError('rate_limited', '429 from panel', { retryAfterMs: 5000 }));
+    const err = new PluginError(
+      'panel',
+      'command:order',
+      new PanelError('rate_limited', '429 from panel', { retryAfterMs: 5000 }),
+    );
     expect(err.code).toBe('E_RATE_LIMITED');
     expect(err.retryable).toBe(true);
     expect(customerMessageOf(err)).toBe('We are receiving many requests right now. Please try again in a minute.');

@@ -27,7 +27,11 @@ describe('parseCommand (baseline)', () => {
   });
 
   it('reads admin commands with their arguments', () => {
-    expect(parseCommand('!config set chat_mode ai')).toMatchObject({ id: '!config', args: ['set', 'chat_mode', 'ai'], admin: true });
+    expect(parseCommand('!config set chat_mode ai')).toMatchObject({
+      id: '!config',
+      args: ['set', 'chat_mode', 'ai'],
+      admin: true,
+    });
   });
 
   it('caps ids per message and drops repeats', () => {

@@ -11,7 +11,11 @@ describe('plugin ordering', () => {
   });
 
   it('applies a plugin after the plugins it depends on', () => {
-    const sorted = sortPlugins([p('panel-ui', { dependsOn: ['panel'] }), p('panel'), p('x', { enforce: 'pre', dependsOn: ['panel'] })]);
+    const sorted = sortPlugins([
+      p('panel-ui', { dependsOn: ['panel'] }),
+      p('panel'),
+      p('x', { enforce: 'pre', dependsOn: ['panel'] }),
+    ]);
     expect(sorted.map((x) => x.name)).toEqual(['panel', 'x', 'panel-ui']);
   });
 
@@ -20,7 +24,11 @@ describe('plugin ordering', () => {
   });
 
   it('flattens presets and skips falsy entries', () => {
-    expect(flattenPlugins([p('a'), false, [p('b'), [p('c')], null], undefined]).map((x) => x.name)).toEqual(['a', 'b', 'c']);
+    expect(flattenPlugins([p('a'), false, [p('b'), [p('c')], null], undefined]).map((x) => x.name)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('stages taps by enforce tier and names them after the plugin', async () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createHooks, LocalScheduler, nextCronTime, silentLogger, VirtualClock } from '../src/index.js';
 import { createMemoryStorage } from '@smmbot/storage-memory';
 
-
 function make(clock: VirtualClock, kv = createMemoryStorage(clock).kv, random = () => 0.5) {
   const hooks = createHooks();
   const runs: number[] = [];

@@ -27,10 +27,15 @@ export async function composeEngine(config: HostConfig, options: { cwd: string; 
   const storage =
     config.storage.driver === 'memory'
       ? memoryStorage()
-      : sqliteStorage({ path: path.resolve(cwd, config.storage.path ?? path.join(dataDir, 'smmbot.db')) });
+      : sqliteStorage({
+          path: config.storage.path === ':memory:' ? ':memory:' : path.resolve(cwd, config.storage.path),
+        });
 
   const listed: BotPlugin[] = [];
   for (const entry of config.plugins) listed.push(...(await loadPlugin(entry, cwd)));
+  for (const tenant of config.tenants) {
+    if (tenant.panel) listed.push(...(await loadPlugin({ ...tenant.panel, tenant: tenant.id }, cwd)));
+  }
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
@@ -44,7 +49,10 @@ export async function composeEngine(config: HostConfig, options: { cwd: string; 
       hasWebchat ? [] : webchat({ tenant: config.tenants[0]?.id ?? 'default' }),
       listed,
       basicCommands(),
-      { name: '@smmbot/host:secrets', register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }) },
+      {
+        name: '@smmbot/host:secrets',
+        register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }),
+      },
     ],
   });
   logger.debug({ secretKey: secret.source }, 'secret key loaded');

@@ -24,7 +24,8 @@ export class Host {
   get url(): string {
     const addr = this.server?.server.address();
     if (!addr || typeof addr === 'string') return '';
-    const host = addr.address === '127.0.0.1' || addr.address === '::1' || addr.address === '::' ? 'localhost' : addr.address;
+    const host =
+      addr.address === '127.0.0.1' || addr.address === '::1' || addr.address === '::' ? 'localhost' : addr.address;
     return `http://${host}:${addr.port}`;
   }
 
@@ -38,7 +39,9 @@ export class Host {
     } catch (err) {
       await this.engine.stop();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new Error(`port ${config.http.port} is already in use: start with --port <n> (or PORT=<n>), or stop the other process`);
+        throw new Error(
+          `port ${config.http.port} is already in use: start with --port <n> (or PORT=<n>), or stop the other process`,
+        );
       }
       throw err;
     }

@@ -1,5 +1,5 @@
 export { composeEngine } from './compose.js';
 export { loadHostConfig } from './config/index.js';
 export { Host, type HostOptions, stopOnSignals } from './host.js';
-export { loadPlugin, type PluginEntry } from './plugins.js';
+export { loadPlugin } from './plugins.js';
 export { buildServer } from './server.js';

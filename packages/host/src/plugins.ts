@@ -1,24 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type BotPlugin, ConfigError, type PluginFactory } from '@smmbot/core';
-
-export interface PluginEntry {
-  use: string;
-  options?: Record<string, unknown>;
-  tenant?: string;
-}
+import { type BotPlugin, ConfigError, type PluginEntry, type PluginFactory } from '@smmbot/core';
 
 /**
  * Loads a plugin named in the config file: a package name (resolved from the host first, then from
  * the project's node_modules) or a path relative to the config's folder. The module's default
  * export (or its only `definePlugin` export) is called with the entry's options.
  */
-export async function loadPlugin(entry: PluginEntry, cwd: string): Promise<BotPlugin[]> {
+export async function loadPlugin(
+  entry: Pick<PluginEntry, 'use' | 'tenant'> & { options?: Record<string, unknown> },
+  cwd: string,
+): Promise<BotPlugin[]> {
   const mod = await importModule(entry.use, cwd);
   const factory = pickFactory(mod, entry.use);
-  const options = { ...(entry.options ?? {}), ...(entry.tenant ? { tenant: entry.tenant } : {}) };
-  return factory(options);
+  const plugins = factory(entry.options ?? {});
+  // A tenant's plugin binds its capabilities (its panel, its channel) in that tenant's container,
+  // under a name of its own so two tenants can use the same plugin.
+  return entry.tenant
+    ? plugins.map((p) => ({ ...p, name: `${p.name}@${entry.tenant}`, tenant: entry.tenant }))
+    : plugins;
 }
 
 async function importModule(spec: string, cwd: string): Promise<Record<string, unknown>> {
@@ -32,7 +33,9 @@ async function importModule(spec: string, cwd: string): Promise<Record<string, u
   } catch (err) {
     const local = resolveFromProject(spec, cwd);
     if (local) return import(pathToFileURL(local).href);
-    throw new ConfigError(`plugin "${spec}" could not be loaded: is it installed? (npm install ${spec})`, { cause: err });
+    throw new ConfigError(`plugin "${spec}" could not be loaded: is it installed? (npm install ${spec})`, {
+      cause: err,
+    });
   }
 }
 
@@ -43,7 +46,8 @@ function resolveFromProject(spec: string, cwd: string): string | undefined {
   if (!existsSync(pkgFile)) return undefined;
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports?: unknown; main?: string };
   const root = (pkg.exports as Record<string, unknown> | undefined)?.['.'] ?? pkg.exports;
-  const entry = typeof root === 'string' ? root : ((root as Record<string, string> | undefined)?.import ?? pkg.main ?? 'index.js');
+  const entry =
+    typeof root === 'string' ? root : ((root as Record<string, string> | undefined)?.import ?? pkg.main ?? 'index.js');
   return path.join(dir, entry);
 }
 

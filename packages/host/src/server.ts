@@ -16,7 +16,13 @@ export function buildServer(engine: Engine, logger: Logger): FastifyInstance {
     try {
       done(null, JSON.parse(text));
     } catch (err) {
-      done(Object.assign(new Error(`the body is not valid JSON: ${(err as Error).message}`), { statusCode: 400, code: 'E_BAD_JSON' }), undefined);
+      done(
+        Object.assign(new Error(`the body is not valid JSON: ${(err as Error).message}`), {
+          statusCode: 400,
+          code: 'E_BAD_JSON',
+        }),
+        undefined,
+      );
     }
   });
 
@@ -26,12 +32,19 @@ export function buildServer(engine: Engine, logger: Logger): FastifyInstance {
     const body =
       status < 500
         ? { error: { code: err.code ?? 'E_BAD_REQUEST', message: err.message } }
-        : { error: { code: 'E_INTERNAL', message: 'Something went wrong on our side. The details are in the server log.' } };
+        : {
+            error: {
+              code: 'E_INTERNAL',
+              message: 'Something went wrong on our side. The details are in the server log.',
+            },
+          };
     void reply.code(status).send(body);
   });
 
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    void reply
+      .code(404)
+      .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
 
   for (const route of engine.http.all()) {
@@ -54,7 +67,9 @@ export function buildServer(engine: Engine, logger: Logger): FastifyInstance {
           return res.body ?? '';
         } catch (err) {
           if (err instanceof SmmbotError && err.code === 'E_UNAVAILABLE') {
-            return reply.code(503).send({ error: { code: err.code, message: 'the bot is shutting down or starting; try again shortly' } });
+            return reply
+              .code(503)
+              .send({ error: { code: err.code, message: 'the bot is shutting down or starting; try again shortly' } });
           }
           throw err;
         }

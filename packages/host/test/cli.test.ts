@@ -11,10 +11,12 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../../examples/minimal/dist/index.js', import.meta.url));
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'smmbot-cli-'));
 const env = { ...process.env, PORT: '', SMMBOT_SECRET_KEY: '' };
-const cli = (args: string[], cwd: string, input?: string) => spawnSync('node', [CLI, ...args], { cwd, input, encoding: 'utf8', env, timeout: 30_000 });
+const cli = (args: string[], cwd: string, input?: string) =>
+  spawnSync('node', [CLI, ...args], { cwd, input, encoding: 'utf8', env, timeout: 30_000 });
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error('packages/host/dist/cli.js is missing: run `pnpm build` (npm test does it for you)');
+  if (!existsSync(CLI))
+    throw new Error('packages/host/dist/cli.js is missing: run `pnpm build` (npm test does it for you)');
 });
 
 let child: ChildProcess | undefined;
@@ -45,7 +47,9 @@ describe('smmbot CLI', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ chatId: 'c', senderId: 'u', text: 'order 1001' }),
     });
-    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]!.text).toMatch(/not connected to a panel yet/);
+    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]!.text).toMatch(
+      /not connected to a panel yet/,
+    );
     expect(existsSync(path.join(cwd, '.smmbot', 'smmbot.db'))).toBe(true);
     const exit = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these tests write ${VAR} references into config files on purpose.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,7 +122,9 @@ describe('loadHostConfig: finding and reading the file', () => {
 
   it('rejects a config that is not an object', async () => {
     const cwd = tempDir({ 'smmbot.config.json': '[1, 2]' });
-    expect((await loadError({ cwd, env: {} })).message).toBe('smmbot.config.json: expected the config to be an object; found a list');
+    expect((await loadError({ cwd, env: {} })).message).toBe(
+      'smmbot.config.json: expected the config to be an object; found a list',
+    );
   });
 });
 
@@ -143,7 +146,14 @@ describe('loadHostConfig: interpolation and environment overrides', () => {
         '      options: { apiKey: "${PANEL_KEY}", urls: ["https://${PANEL_HOST}/api/v2"] }',
       ].join('\n'),
     });
-    const env = { APP_PORT: '8081', DATA_ROOT: '/srv', BRAND: 'Acme', REGION: '', PANEL_KEY: 'k-1', PANEL_HOST: 'p.example' };
+    const env = {
+      APP_PORT: '8081',
+      DATA_ROOT: '/srv',
+      BRAND: 'Acme',
+      REGION: '',
+      PANEL_KEY: 'k-1',
+      PANEL_HOST: 'p.example',
+    };
     const { config } = await loadHostConfig({ cwd, env });
     expect(config.http).toEqual({ host: '0.0.0.0', port: 8081 });
     expect(config.dataDir).toBe(path.resolve('/srv/smm'));
@@ -192,7 +202,10 @@ describe('loadHostConfig: interpolation and environment overrides', () => {
   });
 
   it('overrides the default tenant when the file has no tenants', async () => {
-    const { config } = await loadHostConfig({ cwd: tempDir(), env: { SMMBOT__tenants__0__botConfig__chat_mode: 'custom' } });
+    const { config } = await loadHostConfig({
+      cwd: tempDir(),
+      env: { SMMBOT__tenants__0__botConfig__chat_mode: 'custom' },
+    });
     expect(config.tenants).toEqual([{ id: 'default', name: 'Default workspace', botConfig: { chat_mode: 'custom' } }]);
   });
 

@@ -22,7 +22,11 @@ async function startHost() {
 describe('host HTTP', () => {
   it('answers a web chat message with the bot reply', async () => {
     const app = await startHost();
-    const res = await app.inject({ method: 'POST', url: '/webchat/messages', payload: { chatId: 'c1', senderId: 'u1', text: 'help' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webchat/messages',
+      payload: { chatId: 'c1', senderId: 'u1', text: 'help' },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.status).toBe('answered');
@@ -33,7 +37,12 @@ describe('host HTTP', () => {
 
   it('rejects malformed JSON and missing fields with one JSON error shape', async () => {
     const app = await startHost();
-    const bad = await app.inject({ method: 'POST', url: '/webchat/messages', headers: { 'content-type': 'application/json' }, payload: '{"chatId":' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/webchat/messages',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"chatId":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('E_BAD_JSON');
     const missing = await app.inject({ method: 'POST', url: '/webchat/messages', payload: { chatId: 'c1', text: 5 } });
@@ -57,7 +66,11 @@ describe('host HTTP', () => {
   it('answers 503 after shutdown began instead of losing the message silently', async () => {
     const app = await startHost();
     await host!.engine!.stop();
-    const res = await app.inject({ method: 'POST', url: '/webchat/messages', payload: { chatId: 'c', senderId: 'u', text: 'help' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webchat/messages',
+      payload: { chatId: 'c', senderId: 'u', text: 'help' },
+    });
     expect(res.statusCode).toBe(503);
     expect(res.body).not.toMatch(/at .*\.js/);
   });

@@ -5,6 +5,7 @@ import {
   type FindQuery,
   type NewRecord,
   type Page,
+  type SortSpec,
   type RecordStore,
   SmmbotError,
   type StoredRecord,
@@ -101,7 +102,7 @@ export class MemoryCollection<T extends StoredRecord> implements Collection<T> {
   async find(tenant: TenantId, query: FindQuery<T> = {}): Promise<Page<T>> {
     assertPaging(query.limit, query.offset);
     const matches = this.matching(tenant, query.where as Where<Row> | undefined);
-    matches.sort(compileSort(query.sort));
+    matches.sort(compileSort(query.sort as SortSpec<Row>[] | undefined));
     const offset = query.offset ?? 0;
     const end = query.limit === undefined ? undefined : offset + query.limit;
     const items = matches.slice(offset, end).map((row) => this.out(tenant, row.id as string, row));
@@ -135,12 +136,17 @@ function undefinedKeys(patch: object): Row {
   return out;
 }
 
+/** The names every backend accepts (they become table names in SQL). */
+const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
+
 /** In-process RecordStore: for tests, demos and single-process bots that can lose their data. */
 export class MemoryRecordStore implements RecordStore {
   private readonly collections = new Map<string, MemoryCollection<StoredRecord>>();
 
   collection<T extends StoredRecord>(spec: CollectionSpec): Collection<T> {
-    if (!spec.name) throw new SmmbotError('E_STORAGE', 'a collection needs a name');
+    if (!COLLECTION_NAME.test(spec.name ?? '')) {
+      throw new SmmbotError('E_STORAGE', `invalid collection name ${JSON.stringify(spec.name)}`);
+    }
     for (const index of spec.indexes ?? []) for (const field of [index].flat()) assertField(field);
     for (const field of spec.search ?? []) assertField(field);
     let col = this.collections.get(spec.name);

@@ -1,7 +1,12 @@
 import { type BotPlugin, Tokens, VirtualClock } from '@smmbot/core';
 import { storageConformance } from '@smmbot/core/testing';
 import { describe, expect, it } from 'vitest';
-import memoryStorageDefault, { createMemoryStorage, MemoryKeyValueStore, MemoryRecordStore, memoryStorage } from '../src/index.js';
+import memoryStorageDefault, {
+  createMemoryStorage,
+  MemoryKeyValueStore,
+  MemoryRecordStore,
+  memoryStorage,
+} from '../src/index.js';
 
 storageConformance('memory', async () => {
   const clock = new VirtualClock();

@@ -21,12 +21,21 @@ const VERBS: [CommandId, string[]][] = [
 ];
 
 const ID_PATTERN = /#?\b(\d{1,12})\b/g;
-const PHRASES = VERBS.flatMap(([id, phrases]) =>
-  phrases.map((p) => ({ id, p, re: new RegExp(`(^|\\s)${p.replace(/-/g, '\\-')}(?=\\s|$)`) })),
-).sort((a, b) => b.p.length - a.p.length);
+// One alternation, longest phrases first: a single exec finds the earliest verb, and at that
+// position the longest phrase (`refill status` before `refill`).
+const PHRASE_TO_ID = new Map(VERBS.flatMap(([id, phrases]) => phrases.map((p) => [p, id] as const)));
+const VERB_RE = new RegExp(
+  `(^|\\s)(${[...PHRASE_TO_ID.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.replace(/-/g, '\\-'))
+    .join('|')})(?=\\s|$)`,
+);
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  // NFKC only changes non-ASCII text (full-width digits, Unicode-bold letters, ...): skip it for the rest.
+  const folded = ASCII.test(text) ? text : text.normalize('NFKC');
+  return folded.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** Parses a chat message into a command. Never throws: what it cannot place is `unknown`. */
@@ -37,32 +46,43 @@ export function parseCommand(raw: string, options: { maxIds?: number } = {}): Pa
   const body = (admin ? normalized.slice(1) : normalized).replace(/^\/+/, '');
 
   const ids = unique([...body.matchAll(ID_PATTERN)].map((m) => m[1]!)).slice(0, options.maxIds ?? 100);
-  const words = body.replace(ID_PATTERN, ' ').replace(/[,:;#]/g, ' ').replace(/\s+/g, ' ').trim();
+  const words = body
+    .replace(ID_PATTERN, ' ')
+    .replace(/[,:;#]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
   if (admin) {
     const [verb = '', ...args] = words.split(' ');
-    return { id: verb ? `!${verb}` : 'unknown', ids, args, extraText: '', dirty: false, admin: true, raw: text, normalized };
+    return {
+      id: verb ? `!${verb}` : 'unknown',
+      ids,
+      args,
+      extraText: '',
+      dirty: false,
+      admin: true,
+      raw: text,
+      normalized,
+    };
   }
 
   const match = findVerb(words);
   if (!match) {
     return { id: 'unknown', ids, args: [], extraText: words, dirty: false, admin: false, raw: text, normalized };
   }
-  const extraText = (words.slice(0, match.index) + ' ' + words.slice(match.index + match.p.length)).replace(/\s+/g, ' ').trim();
+  const extraText = (words.slice(0, match.index) + ' ' + words.slice(match.index + match.p.length))
+    .replace(/\s+/g, ' ')
+    .trim();
   // Ids + an action + the customer's own words: run the action, then console (spec "dirty commands").
   const dirty = ids.length > 0 && extraText.split(' ').filter((w) => w.length > 1).length >= 2;
   return { id: match.id, ids, args: [], extraText, dirty, admin: false, raw: text, normalized };
 }
 
 function findVerb(words: string): { id: CommandId; p: string; index: number } | undefined {
-  let best: { id: CommandId; p: string; index: number } | undefined;
-  for (const { id, p, re } of PHRASES) {
-    const m = re.exec(words);
-    if (!m) continue;
-    const index = m.index + m[1]!.length;
-    if (!best || index < best.index || (index === best.index && p.length > best.p.length)) best = { id, p, index };
-  }
-  return best;
+  const m = VERB_RE.exec(words);
+  if (!m) return undefined;
+  const p = m[2]!;
+  return { id: PHRASE_TO_ID.get(p)!, p, index: m.index + m[1]!.length };
 }
 
 function unique(values: string[]): string[] {

@@ -46,7 +46,10 @@ export function formatOrder(order: PanelOrder): string {
 
 async function orderStatus(turn: Turn, ids: string[]): Promise<Outcome> {
   if (ids.length === 0) {
-    return { reason: 'order_no_ids', replies: [{ text: 'Please send the order id, for example: order 54321', template: 'order_missing_id' }] };
+    return {
+      reason: 'order_no_ids',
+      replies: [{ text: 'Please send the order id, for example: order 54321', template: 'order_missing_id' }],
+    };
   }
   const panel = turn.services.resolve(Tokens.Panel);
   const orders = await panel.getOrders(turn.tenantId, ids);
@@ -74,10 +77,14 @@ export const basicCommands = definePlugin({
   setup: (options) => ({
     name: '@smmbot/core:basic-commands',
     apply({ hooks }) {
-      hooks.command.for('help').tap('help', () => ({ reason: 'help', replies: [{ text: HELP_TEXT, template: 'help' }] }));
-      hooks.command.for('order').tap('order-status', (turn, command) =>
-        command.ids.length === 0 || turn.services.has(Tokens.Panel) ? orderStatus(turn, command.ids) : undefined,
-      );
+      hooks.command
+        .for('help')
+        .tap('help', () => ({ reason: 'help', replies: [{ text: HELP_TEXT, template: 'help' }] }));
+      hooks.command
+        .for('order')
+        .tap('order-status', (turn, command) =>
+          command.ids.length === 0 || turn.services.has(Tokens.Panel) ? orderStatus(turn, command.ids) : undefined,
+        );
       hooks.command.for('unknown').tap(
         'fallback',
         (turn) => {

@@ -8,7 +8,12 @@ import { Tokens } from '../tokens.js';
 /** A channel that records what it was asked to send; `failNext` makes sends throw. */
 export class FakeChannel implements Channel {
   readonly sent: OutboundMessage[] = [];
-  readonly capabilities: ChannelCapabilities = { groups: true, typing: false, formatting: 'plain', maxTextLength: 4096 };
+  readonly capabilities: ChannelCapabilities = {
+    groups: true,
+    typing: false,
+    formatting: 'plain',
+    maxTextLength: 4096,
+  };
   private failures: Error[] = [];
   private seq = 0;
 

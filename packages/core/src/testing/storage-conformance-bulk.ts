@@ -139,6 +139,7 @@ export function bulkQueryConformance(fixture: FixtureRef): void {
       expect(await expectContains('#1234')).toBe(1);
       expect(await expectContains('подпис')).toBe(600);
       expect(await expectContains('ПОД')).toBe(600);
+      expect(await expectContains('пО')).toBe(600);
       expect(await expectContains('#7')).toBeGreaterThan(100);
       expect(await expectContains('Yo')).toBe(500);
       expect(await expectContains('"quoted" OR x')).toBe(0);

@@ -6,6 +6,17 @@ import { bulkQueryConformance } from './storage-conformance-bulk.js';
 import { queryConformance } from './storage-conformance-queries.js';
 import { recordConformance } from './storage-conformance-records.js';
 
+export {
+  LOG_SPEC,
+  type LogFields,
+  type LogRow,
+  makeLogs,
+  makeServices,
+  SERVICE_SPEC,
+  type ServiceFields,
+  type ServiceRow,
+} from './storage-conformance-bulk.js';
+
 /** What a backend's test hands the suite: a fresh, empty backend on a virtual clock. */
 export interface StorageFixture {
   backend: StorageBackend;

@@ -24,7 +24,11 @@ export async function chatCommand(ctx: CliContext): Promise<number> {
   const chatId = `terminal-${randomUUID().slice(0, 8)}`;
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) ctx.print('smmbot terminal chat. Try "help" or "order 1001". Ctrl+D to quit.');
-  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: 'you> ' });
+  const rl = createInterface({
+    input: process.stdin,
+    output: interactive ? process.stdout : undefined,
+    prompt: 'you> ',
+  });
   if (interactive) rl.prompt();
   for await (const line of rl) {
     const text = line.trim();

@@ -19,7 +19,10 @@ export interface CliContext {
   error(text: string): void;
 }
 
-export function createCliContext(flags: CliFlags, io: { out: (s: string) => void; err: (s: string) => void }): CliContext {
+export function createCliContext(
+  flags: CliFlags,
+  io: { out: (s: string) => void; err: (s: string) => void },
+): CliContext {
   const cwd = process.cwd();
   return {
     cwd,
@@ -30,7 +33,8 @@ export function createCliContext(flags: CliFlags, io: { out: (s: string) => void
       // Command-line flags win over the file and the environment.
       if (flags.port !== undefined) {
         const port = Number(flags.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected a port number 0-65535; found "${flags.port}"`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`--port: expected a port number 0-65535; found "${flags.port}"`);
         loaded.config.http.port = port;
       }
       if (flags.host) loaded.config.http.host = flags.host;
@@ -38,7 +42,10 @@ export function createCliContext(flags: CliFlags, io: { out: (s: string) => void
     },
     // Readable lines in a terminal; JSON lines (for log collectors) everywhere else.
     logger: (level) =>
-      createLogger({ level, destination: process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss' }) : undefined }),
+      createLogger({
+        level,
+        destination: process.stdout.isTTY ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss' }) : undefined,
+      }),
     print: io.out,
     error: io.err,
   };

@@ -18,7 +18,11 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   let loaded: Awaited<ReturnType<CliContext['loadConfig']>>;
   try {
     loaded = await ctx.loadConfig();
-    report('ok', 'config', `${loaded.source} (${loaded.config.tenants.length} tenant(s), ${loaded.config.plugins.length} plugin(s))`);
+    report(
+      'ok',
+      'config',
+      `${loaded.source} (${loaded.config.tenants.length} tenant(s), ${loaded.config.plugins.length} plugin(s))`,
+    );
   } catch (err) {
     report('fail', 'config', (err as Error).message);
     return 1;
@@ -42,7 +46,11 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
     const back = await kv.get(tenant, probe);
     await kv.delete(tenant, probe);
     await engine.container.resolve(Tokens.Store).collection({ name: 'doctor_probe' }).count(tenant);
-    report(back === 'ok' ? 'ok' : 'fail', 'storage', `${config.storage.driver}${config.storage.driver === 'sqlite' ? ` (${config.storage.path ?? `${config.dataDir}/smmbot.db`})` : ''} reads and writes`);
+    report(
+      back === 'ok' ? 'ok' : 'fail',
+      'storage',
+      `${config.storage.driver}${config.storage.driver === 'sqlite' ? ` (${config.storage.path ?? `${config.dataDir}/smmbot.db`})` : ''} reads and writes`,
+    );
   } catch (err) {
     report('fail', 'storage', (err as Error).message);
   }
@@ -50,7 +58,11 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   for (const tenant of config.tenants) {
     const c = engine.forTenant(tenant.id);
     if (!c.isRegistered(Tokens.Panel, true)) {
-      report('warn', `panel (${tenant.id})`, 'none configured: order commands answer that the bot is not connected to a panel yet');
+      report(
+        'warn',
+        `panel (${tenant.id})`,
+        'none configured: order commands answer that the bot is not connected to a panel yet',
+      );
       continue;
     }
     const panel = c.resolve(Tokens.Panel);
@@ -65,10 +77,17 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
 
   const channels = engine.channels.all();
   if (channels.length === 0) report('fail', 'channels', 'none configured: nobody can reach the bot');
-  for (const ch of channels) report('ok', `channel ${ch.name}`, `tenant ${ch.tenantId}, formatting ${ch.capabilities.formatting}`);
+  for (const ch of channels)
+    report('ok', `channel ${ch.name}`, `tenant ${ch.tenantId}, formatting ${ch.capabilities.formatting}`);
 
   const free = await portIsFree(config.http.host, config.http.port);
-  report(free ? 'ok' : 'warn', 'http', free ? `${config.http.host}:${config.http.port} is free` : `port ${config.http.port} is in use (is smmbot already running?)`);
+  report(
+    free ? 'ok' : 'warn',
+    'http',
+    free
+      ? `${config.http.host}:${config.http.port} is free`
+      : `port ${config.http.port} is in use (is smmbot already running?)`,
+  );
 
   await engine.stop();
   ctx.print(failed ? '\nSome checks failed; see ✗ above.' : '\nAll checks passed.');

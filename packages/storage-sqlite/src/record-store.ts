@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Collection,
+  type CollectionSpec,
+  type FindQuery,
+  type NewRecord,
+  type Page,
+  type SortSpec,
+  type RecordStore,
+  SmmbotError,
+  type StoredRecord,
+  type TenantId,
+  type Where,
+} from '@smmbot/core';
+import { ident, type SqliteConnection } from './connection.js';
+import { ensureCollection } from './schema.js';
+import { assertField, orderSql, type Sql, whereSql } from './sql-query.js';
+
+type Row = Record<string, unknown>;
+type AnyWhere = Where<Row> | undefined;
+
+function toJson(record: object): string {
+  const { id: _id, tenantId: _tenant, ...rest } = record as Row;
+  const json = JSON.stringify(rest);
+  if (json === undefined) throw new SmmbotError('E_STORAGE', 'record is not JSON-serializable');
+  return json;
+}
+
+function assertTenant(tenant: TenantId): void {
+  if (typeof tenant !== 'string' || tenant.length === 0) {
+    throw new SmmbotError('E_STORAGE', 'a tenant id (non-empty string) is required for every storage call');
+  }
+}
+
+function assertPaging(limit: number | undefined, offset: number | undefined): void {
+  for (const [name, v] of [
+    ['limit', limit],
+    ['offset', offset],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) {
+      throw new SmmbotError('E_STORAGE', `${name} must be a non-negative integer; got ${v}`);
+    }
+  }
+}
+
+const isDuplicate = (err: unknown) =>
+  ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((err as { code?: string }).code ?? '');
+
+/**
+ * One collection = one table `c_<name>(rid, tenant_id, id, data)` unique on (tenant_id, id). Every
+ * statement binds the tenant; no statement can reach another tenant's rows.
+ */
+export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
+  private readonly table: string;
+
+  constructor(
+    private readonly conn: SqliteConnection,
+    readonly name: string,
+    private readonly fts: Map<string, string>,
+  ) {
+    this.table = ident(`c_${name}`);
+  }
+
+  private out(tenant: TenantId, id: string, data: string): T {
+    return { ...(JSON.parse(data) as Row), id, tenantId: tenant } as T;
+  }
+
+  async insert(tenant: TenantId, record: NewRecord<T>): Promise<T> {
+    assertTenant(tenant);
+    const id = record.id ?? randomUUID();
+    const data = toJson(record);
+    try {
+      this.conn.run(`INSERT INTO ${this.table} (tenant_id, id, data) VALUES (?, ?, ?)`, [tenant, id, data]);
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      throw new SmmbotError('E_STORAGE', `duplicate id "${id}" in collection "${this.name}"`, {
+        cause: err,
+        details: { collection: this.name, id, reason: 'duplicate' },
+      });
+    }
+    return this.out(tenant, id, data);
+  }
+
+  async upsert(tenant: TenantId, record: NewRecord<T> & { id: string }): Promise<T> {
+    assertTenant(tenant);
+    const data = toJson(record);
+    this.conn.run(
+      `INSERT INTO ${this.table} (tenant_id, id, data) VALUES (?, ?, ?)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET data = excluded.data`,
+      [tenant, record.id, data],
+    );
+    return this.out(tenant, record.id, data);
+  }
+
+  async update(tenant: TenantId, id: string, patch: Partial<Omit<T, 'id' | 'tenantId'>>): Promise<T | undefined> {
+    assertTenant(tenant);
+    const changes = JSON.parse(toJson(patch)) as Row;
+    const removed = Object.entries(patch).filter(([k, v]) => v === undefined && k !== 'id' && k !== 'tenantId');
+    return this.conn.write(() => {
+      const row = this.conn.get<{ data: string }>(`SELECT data FROM ${this.table} WHERE tenant_id = ? AND id = ?`, [
+        tenant,
+        id,
+      ]);
+      if (!row) return undefined;
+      const merged = { ...(JSON.parse(row.data) as Row), ...changes };
+      for (const [k] of removed) delete merged[k];
+      const data = JSON.stringify(merged);
+      this.conn.run(`UPDATE ${this.table} SET data = ? WHERE tenant_id = ? AND id = ?`, [data, tenant, id]);
+      return this.out(tenant, id, data);
+    });
+  }
+
+  async get(tenant: TenantId, id: string): Promise<T | undefined> {
+    assertTenant(tenant);
+    const row = this.conn.get<{ data: string }>(`SELECT data FROM ${this.table} WHERE tenant_id = ? AND id = ?`, [
+      tenant,
+      id,
+    ]);
+    return row ? this.out(tenant, id, row.data) : undefined;
+  }
+
+  async find(tenant: TenantId, query: FindQuery<T> = {}): Promise<Page<T>> {
+    const { select, count } = this.statements(tenant, query);
+    return this.conn.read(() => {
+      const rows = this.conn.all<{ id: string; data: string }>(select.sql, select.params);
+      const total = this.conn.get<{ n: number }>(count.sql, count.params)?.n ?? 0;
+      return { items: rows.map((r) => this.out(tenant, r.id, r.data)), total };
+    });
+  }
+
+  async count(tenant: TenantId, where?: Where<T>): Promise<number> {
+    const { count } = this.statements(tenant, { where });
+    return this.conn.get<{ n: number }>(count.sql, count.params)?.n ?? 0;
+  }
+
+  async delete(tenant: TenantId, id: string): Promise<boolean> {
+    assertTenant(tenant);
+    return this.conn.run(`DELETE FROM ${this.table} WHERE tenant_id = ? AND id = ?`, [tenant, id]).changes > 0;
+  }
+
+  /** `EXPLAIN QUERY PLAN` details of the page query and the count query that `find` would run. */
+  explain(tenant: TenantId, query: FindQuery<T> = {}): { select: string[]; count: string[] } {
+    const { select, count } = this.statements(tenant, query);
+    const plan = (q: Sql) =>
+      this.conn.db
+        .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .all(...q.params)
+        .map((r) => (r as { detail: string }).detail);
+    return { select: plan(select), count: plan(count) };
+  }
+
+  private statements(tenant: TenantId, query: FindQuery<T>): { select: Sql; count: Sql } {
+    assertTenant(tenant);
+    assertPaging(query.limit, query.offset);
+    const where = whereSql(query.where as AnyWhere, { tenant, ftsTable: (f) => this.fts.get(f) });
+    const order = orderSql(query.sort as SortSpec<Row>[] | undefined);
+    const select = {
+      sql: `SELECT id, data FROM ${this.table} WHERE ${where.sql} ${order} LIMIT ? OFFSET ?`,
+      params: [...where.params, query.limit ?? -1, query.offset ?? 0],
+    };
+    const count = { sql: `SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`, params: where.params };
+    return { select, count };
+  }
+}
+
+const NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}$/;
+
+/** RecordStore on SQLite: tables, expression indexes and FTS5 trigram tables made on first use. */
+export class SqliteRecordStore implements RecordStore {
+  private readonly collections = new Map<string, SqliteCollection<StoredRecord>>();
+  private readonly fts = new Map<string, Map<string, string>>();
+  private closed = false;
+
+  constructor(private readonly conn: SqliteConnection) {
+    conn.retain();
+  }
+
+  collection<T extends StoredRecord>(spec: CollectionSpec): SqliteCollection<T> {
+    if (!NAME.test(spec.name ?? '')) {
+      throw new SmmbotError('E_STORAGE', `invalid collection name ${JSON.stringify(spec.name)}`);
+    }
+    for (const index of spec.indexes ?? []) for (const field of [index].flat()) assertField(field);
+    for (const field of spec.search ?? []) assertField(field);
+    let fts = this.fts.get(spec.name);
+    if (!fts) {
+      fts = new Map();
+      this.fts.set(spec.name, fts);
+    }
+    ensureCollection(this.conn, spec, fts);
+    let col = this.collections.get(spec.name);
+    if (!col) {
+      col = new SqliteCollection(this.conn, spec.name, fts);
+      this.collections.set(spec.name, col);
+    }
+    return col as unknown as SqliteCollection<T>;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.release();
+  }
+}
