@@ -7,8 +7,23 @@ export type Logger = PinoLogger;
  * (OTP codes are logged as `otp`; `code` is left alone because error codes are useful.)
  */
 export const REDACTED_KEYS = new Set([
-  'apikey', 'api_key', 'key', 'token', 'accesstoken', 'refreshtoken', 'password', 'secret', 'secretkey',
-  'otp', 'authorization', 'cookie', 'set-cookie', 'x-api-key', 'panel_api_key', 'ai_api_key', 'ticket_webhook_key',
+  'apikey',
+  'api_key',
+  'key',
+  'token',
+  'accesstoken',
+  'refreshtoken',
+  'password',
+  'secret',
+  'secretkey',
+  'otp',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'panel_api_key',
+  'ai_api_key',
+  'ticket_webhook_key',
 ]);
 const REDACT_DEPTH = 5;
 const CENSOR = '[redacted]';
@@ -25,15 +40,20 @@ export function redactSecrets<T>(value: T, depth = 0): T {
     let copy: unknown[] | undefined;
     value.forEach((item, i) => {
       const r = redactSecrets(item, depth + 1);
-      if (r !== item) (copy ??= [...value])[i] = r;
+      if (r === item) return;
+      copy ??= [...value];
+      copy[i] = r;
     });
     return (copy ?? value) as T;
   }
   let copy: Record<string, unknown> | undefined;
   for (const k in value) {
     const v = (value as Record<string, unknown>)[k];
-    const r = REDACTED_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? CENSOR : redactSecrets(v, depth + 1);
-    if (r !== v) (copy ??= { ...(value as Record<string, unknown>) })[k] = r;
+    const r =
+      REDACTED_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? CENSOR : redactSecrets(v, depth + 1);
+    if (r === v) continue;
+    copy ??= { ...(value as Record<string, unknown>) };
+    copy[k] = r;
   }
   return (copy ?? value) as T;
 }

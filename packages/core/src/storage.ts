@@ -8,7 +8,6 @@ export type TenantId = string;
 export interface StoredRecord {
   id: string;
   tenantId: TenantId;
-  [field: string]: unknown;
 }
 
 export type Scalar = string | number | boolean | null;
@@ -57,7 +56,9 @@ export interface CollectionSpec {
   search?: string[];
 }
 
-export type NewRecord<T extends StoredRecord> = Omit<T, 'id' | 'tenantId'> & { id?: string };
+/** The fields of T without the ones the store owns (key remapping keeps each field's type). */
+export type RecordFields<T> = { [K in keyof T as K extends 'id' | 'tenantId' ? never : K]: T[K] };
+export type NewRecord<T extends StoredRecord> = RecordFields<T> & { id?: string };
 
 export interface Collection<T extends StoredRecord> {
   readonly name: string;
@@ -66,7 +67,7 @@ export interface Collection<T extends StoredRecord> {
   /** Inserts or replaces by id. */
   upsert(tenant: TenantId, record: NewRecord<T> & { id: string }): Promise<T>;
   /** Shallow-merges `patch` into the record; undefined when the record does not exist. */
-  update(tenant: TenantId, id: string, patch: Partial<Omit<T, 'id' | 'tenantId'>>): Promise<T | undefined>;
+  update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined>;
   get(tenant: TenantId, id: string): Promise<T | undefined>;
   find(tenant: TenantId, query?: FindQuery<T>): Promise<Page<T>>;
   count(tenant: TenantId, where?: Where<T>): Promise<number>;

@@ -130,7 +130,8 @@ export class TurnRunner {
   private async send(message: OutboundMessage, log: Logger): Promise<void> {
     const receipt = await this.deps.outbox.send(message);
     // `sent` taps are side effects (transcripts, metrics): their failure must not fail the turn.
-    if (hasTaps(this.deps.hooks.sent)) this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
+    if (hasTaps(this.deps.hooks.sent))
+      this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
   }
 
   private toOutbound(message: InboundMessage, draft: ReplyDraft): OutboundMessage {

@@ -32,7 +32,10 @@ describe('logger redaction', () => {
   it('masks secrets several levels deep, in child bindings and errors, and keeps error codes', () => {
     const { lines, logger } = captureLogs();
     const child = logger.child({ tenant: 't', creds: { token: 'child-secret' } });
-    const err = Object.assign(new Error('boom'), { code: 'E_TIMEOUT', config: { headers: { 'X-Api-Key': 'err-secret' } } });
+    const err = Object.assign(new Error('boom'), {
+      code: 'E_TIMEOUT',
+      config: { headers: { 'X-Api-Key': 'err-secret' } },
+    });
     child.error({ a: { b: { c: { password: 'deep-secret' } } }, err, errorCode: 'E_TIMEOUT' }, 'x');
     const text = JSON.stringify(lines[0]);
     expect(text).not.toMatch(/child-secret|err-secret|deep-secret/);

@@ -85,7 +85,7 @@ describe('smmbot CLI', () => {
     const r = cli(['doctor'], cwd);
     expect(r.status).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/smmbot\.config\.json/);
-    expect(r.stdout + r.stderr).toMatch(/http\.port: .*expected number.*found "eighty"/);
+    expect(r.stdout + r.stderr).toMatch(/http\.port: expected a port number; found "eighty"/);
     expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -1,6 +1,6 @@
 import { definePlugin, Tokens } from '@smmbot/core';
 import { MemoryKeyValueStore } from './kv-store.js';
-import { emptyOptions } from './options.js';
+import { z } from 'zod';
 import { MemoryRecordStore } from './record-store.js';
 
 export const PLUGIN_NAME = '@smmbot/storage-memory';
@@ -11,7 +11,7 @@ export const PLUGIN_NAME = '@smmbot/storage-memory';
  */
 export const memoryStorage = definePlugin({
   name: PLUGIN_NAME,
-  options: emptyOptions(),
+  options: z.object({}),
   setup: () => {
     let records: MemoryRecordStore | undefined;
     let kv: MemoryKeyValueStore | undefined;

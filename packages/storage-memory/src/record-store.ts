@@ -5,6 +5,7 @@ import {
   type FindQuery,
   type NewRecord,
   type Page,
+  type RecordFields,
   type SortSpec,
   type RecordStore,
   SmmbotError,
@@ -63,7 +64,8 @@ export class MemoryCollection<T extends StoredRecord> implements Collection<T> {
   }
 
   private out(tenant: TenantId, id: string, stored: Row): T {
-    return { ...structuredClone(stored), id, tenantId: tenant } as T;
+    const { id: _id, tenantId: _tenant, ...fields } = structuredClone(stored);
+    return { id, tenantId: tenant, ...fields } as T;
   }
 
   async insert(tenant: TenantId, record: NewRecord<T>): Promise<T> {
@@ -85,7 +87,7 @@ export class MemoryCollection<T extends StoredRecord> implements Collection<T> {
     return this.out(tenant, record.id, stored);
   }
 
-  async update(tenant: TenantId, id: string, patch: Partial<Omit<T, 'id' | 'tenantId'>>): Promise<T | undefined> {
+  async update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined> {
     const rows = this.rows(tenant);
     const current = rows?.get(id);
     if (!rows || !current) return undefined;

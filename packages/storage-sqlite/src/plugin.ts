@@ -1,6 +1,6 @@
 import { type Clock, definePlugin, Tokens } from '@smmbot/core';
 import { createSqliteStorage, type SqliteStorage } from './backend.js';
-import { sqliteOptions } from './options.js';
+import { z } from 'zod';
 
 export const PLUGIN_NAME = '@smmbot/storage-sqlite';
 export const DEFAULT_PATH = './.smmbot/smmbot.db';
@@ -12,7 +12,7 @@ export const DEFAULT_PATH = './.smmbot/smmbot.db';
  */
 export const sqliteStorage = definePlugin({
   name: PLUGIN_NAME,
-  options: sqliteOptions(DEFAULT_PATH),
+  options: z.object({ path: z.string().trim().min(1, 'expected a database file path').default(DEFAULT_PATH) }),
   setup: (options) => {
     let storage: SqliteStorage | undefined;
     const open = (clock: Clock): SqliteStorage => {

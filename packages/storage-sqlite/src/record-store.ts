@@ -5,6 +5,7 @@ import {
   type FindQuery,
   type NewRecord,
   type Page,
+  type RecordFields,
   type SortSpec,
   type RecordStore,
   SmmbotError,
@@ -62,7 +63,7 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
   }
 
   private out(tenant: TenantId, id: string, data: string): T {
-    return { ...(JSON.parse(data) as Row), id, tenantId: tenant } as T;
+    return { id, tenantId: tenant, ...(JSON.parse(data) as Row) } as T;
   }
 
   async insert(tenant: TenantId, record: NewRecord<T>): Promise<T> {
@@ -92,7 +93,7 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
     return this.out(tenant, record.id, data);
   }
 
-  async update(tenant: TenantId, id: string, patch: Partial<Omit<T, 'id' | 'tenantId'>>): Promise<T | undefined> {
+  async update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined> {
     assertTenant(tenant);
     const changes = JSON.parse(toJson(patch)) as Row;
     const removed = Object.entries(patch).filter(([k, v]) => v === undefined && k !== 'id' && k !== 'tenantId');

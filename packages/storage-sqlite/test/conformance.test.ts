@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BotPlugin, type Clock, Tokens, VirtualClock } from '@smmbot/core';
-import { LOG_SPEC, makeLogs, SERVICE_SPEC, storageConformance } from '@smmbot/core/testing';
+import {
+  LOG_SPEC,
+  type LogRow,
+  makeLogs,
+  SERVICE_SPEC,
+  type ServiceRow,
+  storageConformance,
+} from '@smmbot/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import sqliteStorageDefault, {
   createSqliteStorage,
@@ -48,7 +55,7 @@ describe('sqlite storage', () => {
   it('the paged log query searches an index instead of scanning the table', async () => {
     const clock = new VirtualClock();
     const s = createSqliteStorage({ path: path.join(tempDir(), 'plan.db'), clock });
-    const logs = s.records.collection(LOG_SPEC);
+    const logs = s.records.collection<LogRow>(LOG_SPEC);
     for (const r of makeLogs(300)) await logs.insert('acme', r);
     s.connection.db.exec('ANALYZE');
     const plan = logs.explain('acme', {
@@ -73,7 +80,7 @@ describe('sqlite storage', () => {
 
   it('contains on a search field uses the FTS5 trigram table for 3+ characters', async () => {
     const s = createSqliteStorage({ path: ':memory:', clock: new VirtualClock() });
-    const services = s.records.collection(SERVICE_SPEC);
+    const services = s.records.collection<ServiceRow>(SERVICE_SPEC);
     const long = services.explain('p', { where: { name: { contains: 'tiktok' } } });
     expect(long.select.join('\n')).toMatch(/VIRTUAL TABLE INDEX/);
     const short = services.explain('p', { where: { name: { contains: 'tt' } } });
@@ -86,7 +93,7 @@ describe('sqlite storage', () => {
     const clock = new VirtualClock();
     const first = createSqliteStorage({ path: file, clock });
     const rec = await first.records
-      .collection(SERVICE_SPEC)
+      .collection<ServiceRow>(SERVICE_SPEC)
       .insert('t', { name: 'Durable Likes', category: 'x', rate: 1 });
     await first.kv.set('t', 'k', { v: 1 }, 10_000);
     await first.kv.setAdd('t', 'set', 'm', 10_000);
@@ -96,7 +103,7 @@ describe('sqlite storage', () => {
     expect(first.closed).toBe(true);
 
     const second = createSqliteStorage({ path: file, clock });
-    const services = second.records.collection({ name: SERVICE_SPEC.name });
+    const services = second.records.collection<ServiceRow>({ name: SERVICE_SPEC.name });
     expect(await services.get('t', rec.id)).toEqual(rec);
     expect(await services.count('t', { name: { contains: 'durable lik' } })).toBe(1);
     await services.insert('t', { name: 'Fresh Views', category: 'y', rate: 2 });
@@ -147,7 +154,7 @@ describe('sqliteStorage plugin', () => {
   it('validates options, defaults the path, and is the default export', () => {
     expect(sqliteStorageDefault).toBe(sqliteStorage);
     expect(sqliteStorage.pluginName).toBe('@smmbot/storage-sqlite');
-    expect(sqliteStorage.options.safeParse(undefined)).toEqual({
+    expect(sqliteStorage.options.safeParse({})).toEqual({
       success: true,
       data: { path: './.smmbot/smmbot.db' },
     });
