@@ -1,13 +1,17 @@
 import PQueue from 'p-queue';
 
+interface Tail {
+  promise: Promise<unknown>;
+}
+
 /**
  * Messages of one conversation run in order; different conversations run in parallel under a
- * global cap. Each conversation keeps only a promise tail, removed when it goes idle, so the map
- * does not grow with the number of customers ever seen.
+ * global cap. Each conversation keeps only its latest task, dropped when that task ends with
+ * nothing queued behind it, so the map does not grow with the number of customers ever seen.
  */
 export class ConversationQueue {
   private readonly global: PQueue;
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly tails = new Map<string, Tail>();
   private accepting = true;
 
   constructor(concurrency: number) {
@@ -18,16 +22,20 @@ export class ConversationQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     if (!this.accepting) return Promise.reject(new Error('queue is closed'));
     const previous = this.tails.get(key);
-    // An idle conversation goes straight to the global queue: no extra promise hop.
-    const result = (previous ? previous.then(() => this.global.add(task)) : this.global.add(task)) as Promise<T>;
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
+    const tail: Tail = { promise: Promise.resolve() };
+    const execute = () =>
+      this.global.add(async () => {
+        try {
+          return await task();
+        } finally {
+          if (this.tails.get(key) === tail) this.tails.delete(key);
+        }
+      }) as Promise<T>;
+    // An idle conversation goes straight to the global queue; a busy one waits for its last task,
+    // whether that task succeeded or failed.
+    const result = previous ? previous.promise.then(execute, execute) : execute();
+    tail.promise = result;
     this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
     return result;
   }
 
@@ -47,7 +55,7 @@ export class ConversationQueue {
   }
 
   async drain(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all([...this.tails.values()]);
+    while (this.tails.size > 0) await Promise.allSettled([...this.tails.values()].map((t) => t.promise));
     await this.global.onIdle();
   }
 }

@@ -46,26 +46,34 @@ export class TurnRunner {
   async run(message: InboundMessage): Promise<TurnResult> {
     const { kv, logger } = this.deps;
     const turnId = randomUUID();
-    const log = logger.child({ tenant: message.tenantId, channel: message.channel, msgId: message.id, turn: turnId });
+    const bindings = { tenant: message.tenantId, channel: message.channel, msgId: message.id, turn: turnId };
+    // The child logger is made on first use: most turns log one line, which can carry the bindings.
+    let child: Logger | undefined;
+    const lazyLog = () => {
+      child ??= logger.child(bindings);
+      return child;
+    };
     const dedupeKey = `dedupe:${message.channel}:${message.id}`;
     if (!(await kv.setIfAbsent(message.tenantId, dedupeKey, 'processing', this.deps.claimTtlMs))) {
-      log.debug('duplicate delivery ignored');
+      logger.debug(bindings, 'duplicate delivery ignored');
       return { turnId, status: 'duplicate', reason: 'duplicate', replies: [] };
     }
     const replies: OutboundMessage[] = [];
     let turn: Turn | undefined;
     try {
-      turn = await this.createTurn(turnId, message, log);
+      turn = await this.createTurn(turnId, message, lazyLog);
       const result = await this.process(turn, replies);
       await kv.set(message.tenantId, dedupeKey, 'done', this.deps.doneTtlMs);
-      log.info({ status: result.status, reason: result.reason, replies: replies.length }, 'turn handled');
+      const fields = { status: result.status, reason: result.reason, replies: replies.length };
+      if (child) child.info(fields, 'turn handled');
+      else logger.info({ ...bindings, ...fields }, 'turn handled');
       return result;
     } catch (thrown) {
-      return await this.fail(thrown, { turnId, message, turn, log, replies, dedupeKey });
+      return await this.fail(thrown, { turnId, message, turn, log: lazyLog(), replies, dedupeKey });
     }
   }
 
-  private async createTurn(id: string, message: InboundMessage, log: Logger): Promise<Turn> {
+  private async createTurn(id: string, message: InboundMessage, log: () => Logger): Promise<Turn> {
     return {
       id,
       tenantId: message.tenantId,
@@ -74,7 +82,9 @@ export class TurnRunner {
       locale: 'auto',
       config: await this.deps.config.get(message.tenantId),
       priority: false,
-      log,
+      get log() {
+        return log();
+      },
       services: this.servicesFor(message.tenantId),
       state: {},
     };
