@@ -28,3 +28,4 @@ export * from './turn-runner.js';
 export * from './plugins/basic-commands.js';
 export * from './local-scheduler.js';
 export * from './secrets.js';
+export * from './storage-guards.js';

@@ -1,19 +1,10 @@
-import { type FieldCondition, type Scalar, type SortSpec, SmmbotError, type Where } from '@smmbot/core';
+import { assertField, assertOperator, type FieldCondition, type Scalar, type SortSpec, type Where } from '@smmbot/core';
 
 /**
  * In-memory evaluation of `where` and `sort`, with exactly the semantics the SQL backends have
  * (pinned by the conformance suite): type-strict comparisons, `null` matching a missing field,
  * missing/null sorting first in `asc`, ties broken by id.
  */
-
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OPERATORS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains']);
-
-export function assertField(field: string): void {
-  if (!FIELD.test(field)) {
-    throw new SmmbotError('E_STORAGE', `invalid field name ${JSON.stringify(field)}: use letters, digits and _`);
-  }
-}
 
 type Row = Record<string, unknown>;
 type Predicate = (row: Row) => boolean;
@@ -38,7 +29,7 @@ function fieldPredicates(field: string, cond: FieldCondition): Predicate[] {
   if (!isOperatorObject(cond)) return [(row) => equals(get(row), cond)];
   const out: Predicate[] = [];
   for (const [op, arg] of Object.entries(cond)) {
-    if (!OPERATORS.has(op)) throw new SmmbotError('E_STORAGE', `unknown operator "${op}" on field "${field}"`);
+    assertOperator(op, field);
     if (arg === undefined) continue;
     switch (op) {
       case 'eq':

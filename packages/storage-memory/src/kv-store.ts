@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type KeyValueStore, type Lock, SmmbotError, type TenantId } from '@smmbot/core';
+import {
+  assertTtl,
+  type Clock,
+  type KeyValueStore,
+  type Lock,
+  SmmbotError,
+  type TenantId,
+  valueJson,
+} from '@smmbot/core';
 
 interface Entry {
   /** JSON text: values are copied in and out and behave like the SQL and Redis backends' values. */
@@ -36,19 +44,6 @@ class TenantMap<V> {
       for (const [key, value] of map) if (expired(value)) map.delete(key);
       if (map.size === 0) this.byTenant.delete(tenant);
     }
-  }
-}
-
-function toJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new SmmbotError('E_STORAGE', 'kv values must be JSON-serializable (not undefined)');
-  return json;
-}
-
-function assertTtl(ttlMs: number | undefined, required = false): void {
-  if (ttlMs === undefined && !required) return;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new SmmbotError('E_STORAGE', `ttlMs must be a positive number of milliseconds; got ${ttlMs}`);
   }
 }
 
@@ -101,7 +96,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async set(tenant: TenantId, key: string, value: unknown, ttlMs?: number): Promise<void> {
     assertTtl(ttlMs);
-    this.values.of(tenant, true).set(key, { json: toJson(value), expiresAt: this.expiry(ttlMs) });
+    this.values.of(tenant, true).set(key, { json: valueJson(value), expiresAt: this.expiry(ttlMs) });
     this.wrote();
   }
 
@@ -113,7 +108,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   async setIfAbsent(tenant: TenantId, key: string, value: unknown, ttlMs?: number): Promise<boolean> {
     assertTtl(ttlMs);
-    const json = toJson(value);
+    const json = valueJson(value);
     if (this.live(tenant, key)) return false;
     this.values.of(tenant, true).set(key, { json, expiresAt: this.expiry(ttlMs) });
     this.wrote();
@@ -124,7 +119,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     assertTtl(ttlMs);
     const entry = this.live(tenant, key);
     if (!entry) {
-      this.values.of(tenant, true).set(key, { json: toJson(by), expiresAt: this.expiry(ttlMs) });
+      this.values.of(tenant, true).set(key, { json: valueJson(by), expiresAt: this.expiry(ttlMs) });
       this.wrote();
       return by;
     }
@@ -132,7 +127,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (typeof current !== 'number') {
       throw new SmmbotError('E_STORAGE', `cannot increment "${key}": its value is not a number`);
     }
-    entry.json = toJson(current + by);
+    entry.json = valueJson(current + by);
     return current + by;
   }
 

@@ -12,34 +12,18 @@ import {
   type StoredRecord,
   type TenantId,
   type Where,
+  assertPaging,
+  assertTenant,
+  recordJson,
+  assertField,
 } from '@smmbot/core';
-import { assertField, compileSort, compileWhere } from './filter.js';
+import { compileSort, compileWhere } from './filter.js';
 
 type Row = Record<string, unknown>;
 
 /** Record fields without id and tenantId, normalized through JSON like every other backend stores them. */
 function toStored(record: object): Row {
-  const { id: _id, tenantId: _tenant, ...rest } = record as Row;
-  const json = JSON.stringify(rest);
-  if (json === undefined) throw new SmmbotError('E_STORAGE', 'record is not JSON-serializable');
-  return JSON.parse(json) as Row;
-}
-
-function assertTenant(tenant: TenantId): void {
-  if (typeof tenant !== 'string' || tenant.length === 0) {
-    throw new SmmbotError('E_STORAGE', 'a tenant id (non-empty string) is required for every storage call');
-  }
-}
-
-function assertPaging(limit: number | undefined, offset: number | undefined): void {
-  for (const [name, v] of [
-    ['limit', limit],
-    ['offset', offset],
-  ] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) {
-      throw new SmmbotError('E_STORAGE', `${name} must be a non-negative integer; got ${v}`);
-    }
-  }
+  return JSON.parse(recordJson(record)) as Row;
 }
 
 /**

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type KeyValueStore, type Lock, SmmbotError, type TenantId } from '@smmbot/core';
+import {
+  assertTenant,
+  assertTtl,
+  type Clock,
+  type KeyValueStore,
+  type Lock,
+  SmmbotError,
+  type TenantId,
+  valueJson,
+} from '@smmbot/core';
 import type { SqliteConnection } from './connection.js';
-
-function toJson(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) throw new SmmbotError('E_STORAGE', 'kv values must be JSON-serializable (not undefined)');
-  return json;
-}
-
-function assertTenant(tenant: TenantId): void {
-  if (typeof tenant !== 'string' || tenant.length === 0) {
-    throw new SmmbotError('E_STORAGE', 'a tenant id (non-empty string) is required for every storage call');
-  }
-}
-
-function assertTtl(ttlMs: number | undefined, required = false): void {
-  if (ttlMs === undefined && !required) return;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new SmmbotError('E_STORAGE', `ttlMs must be a positive number of milliseconds; got ${ttlMs}`);
-  }
-}
 
 const LIVE = '(expires_at IS NULL OR expires_at > ?)';
 const SWEEP_EVERY_WRITES = 500;
@@ -80,7 +70,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
     this.conn.run(
       `INSERT INTO kv (tenant_id, key, value, expires_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-      [tenant, key, toJson(value), this.expiry(ttlMs)],
+      [tenant, key, valueJson(value), this.expiry(ttlMs)],
     );
     this.wrote();
   }
@@ -101,7 +91,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
       `INSERT INTO kv (tenant_id, key, value, expires_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
        WHERE kv.expires_at IS NOT NULL AND kv.expires_at <= ?`,
-      [tenant, key, toJson(value), this.expiry(ttlMs), now],
+      [tenant, key, valueJson(value), this.expiry(ttlMs), now],
     );
     this.wrote();
     return result.changes > 0;
@@ -121,7 +111,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
         this.conn.run(
           `INSERT INTO kv (tenant_id, key, value, expires_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`,
-          [tenant, key, toJson(by), this.expiry(ttlMs)],
+          [tenant, key, valueJson(by), this.expiry(ttlMs)],
         );
         return by;
       }
@@ -129,7 +119,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
       if (typeof current !== 'number') {
         throw new SmmbotError('E_STORAGE', `cannot increment "${key}": its value is not a number`);
       }
-      this.conn.run('UPDATE kv SET value = ? WHERE tenant_id = ? AND key = ?', [toJson(current + by), tenant, key]);
+      this.conn.run('UPDATE kv SET value = ? WHERE tenant_id = ? AND key = ?', [valueJson(current + by), tenant, key]);
       return current + by;
     });
     this.wrote();

@@ -12,37 +12,17 @@ import {
   type StoredRecord,
   type TenantId,
   type Where,
+  assertPaging,
+  assertTenant,
+  recordJson,
+  assertField,
 } from '@smmbot/core';
 import { ident, type SqliteConnection } from './connection.js';
 import { ensureCollection } from './schema.js';
-import { assertField, orderSql, type Sql, whereSql } from './sql-query.js';
+import { orderSql, type Sql, whereSql } from './sql-query.js';
 
 type Row = Record<string, unknown>;
 type AnyWhere = Where<Row> | undefined;
-
-function toJson(record: object): string {
-  const { id: _id, tenantId: _tenant, ...rest } = record as Row;
-  const json = JSON.stringify(rest);
-  if (json === undefined) throw new SmmbotError('E_STORAGE', 'record is not JSON-serializable');
-  return json;
-}
-
-function assertTenant(tenant: TenantId): void {
-  if (typeof tenant !== 'string' || tenant.length === 0) {
-    throw new SmmbotError('E_STORAGE', 'a tenant id (non-empty string) is required for every storage call');
-  }
-}
-
-function assertPaging(limit: number | undefined, offset: number | undefined): void {
-  for (const [name, v] of [
-    ['limit', limit],
-    ['offset', offset],
-  ] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) {
-      throw new SmmbotError('E_STORAGE', `${name} must be a non-negative integer; got ${v}`);
-    }
-  }
-}
 
 const isDuplicate = (err: unknown) =>
   ['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes((err as { code?: string }).code ?? '');
@@ -69,7 +49,7 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
   async insert(tenant: TenantId, record: NewRecord<T>): Promise<T> {
     assertTenant(tenant);
     const id = record.id ?? randomUUID();
-    const data = toJson(record);
+    const data = recordJson(record);
     try {
       this.conn.run(`INSERT INTO ${this.table} (tenant_id, id, data) VALUES (?, ?, ?)`, [tenant, id, data]);
     } catch (err) {
@@ -84,7 +64,7 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
 
   async upsert(tenant: TenantId, record: NewRecord<T> & { id: string }): Promise<T> {
     assertTenant(tenant);
-    const data = toJson(record);
+    const data = recordJson(record);
     this.conn.run(
       `INSERT INTO ${this.table} (tenant_id, id, data) VALUES (?, ?, ?)
        ON CONFLICT (tenant_id, id) DO UPDATE SET data = excluded.data`,
@@ -95,7 +75,7 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
 
   async update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined> {
     assertTenant(tenant);
-    const changes = JSON.parse(toJson(patch)) as Row;
+    const changes = JSON.parse(recordJson(patch)) as Row;
     const removed = Object.entries(patch).filter(([k, v]) => v === undefined && k !== 'id' && k !== 'tenantId');
     return this.conn.write(() => {
       const row = this.conn.get<{ data: string }>(`SELECT data FROM ${this.table} WHERE tenant_id = ? AND id = ?`, [

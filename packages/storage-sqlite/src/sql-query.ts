@@ -1,4 +1,12 @@
-import { type FieldCondition, type Scalar, SmmbotError, type SortSpec, type Where } from '@smmbot/core';
+import {
+  assertField,
+  assertOperator,
+  type FieldCondition,
+  type Scalar,
+  SmmbotError,
+  type SortSpec,
+  type Where,
+} from '@smmbot/core';
 import { ident } from './connection.js';
 
 /**
@@ -14,15 +22,7 @@ export interface Sql {
   params: unknown[];
 }
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OPERATORS = new Set(['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains']);
 const NUMBER_TYPES = ['integer', 'real'];
-
-export function assertField(field: string): void {
-  if (typeof field !== 'string' || !FIELD.test(field)) {
-    throw new SmmbotError('E_STORAGE', `invalid field name ${JSON.stringify(field)}: use letters, digits and _`);
-  }
-}
 
 const isColumn = (field: string) => field === 'id' || field === 'tenantId';
 
@@ -118,7 +118,7 @@ function condition(field: string, cond: FieldCondition, ctx: SearchContext): Sql
   if (typeof cond !== 'object' || cond === null) return [eq(field, cond)];
   const out: Sql[] = [];
   for (const [op, arg] of Object.entries(cond)) {
-    if (!OPERATORS.has(op)) throw new SmmbotError('E_STORAGE', `unknown operator "${op}" on field "${field}"`);
+    assertOperator(op, field);
     if (arg === undefined) continue;
     if (op === 'eq') out.push(eq(field, arg as Scalar));
     else if (op === 'ne') out.push(arg === null ? not(eq(field, null)) : not(eq(field, arg as Scalar)));
