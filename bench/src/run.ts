@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
 import { engineOrderScenario } from './scenarios/engine-order.js';
+import { runSqliteQueries } from './scenarios/sqlite-queries.js';
+import { sqliteReport } from './scenarios/sqlite-report.js';
 import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
 import { createWorkload } from './scenarios/workload.js';
 
@@ -17,7 +19,7 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '20000' },
     senders: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '1000' },
-    /** Profiling aid: run only one scenario (`engine` or `telegraf`); no comparison is printed. */
+    /** Profiling aid: run only one scenario (`engine`, `telegraf` or `sqlite`); no comparison is printed. */
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
   },
@@ -61,6 +63,13 @@ async function main(): Promise<void> {
     log(resultTable(anchor));
   }
   const comparison = ours && anchor ? compare(ours, anchor) : undefined;
+
+  // The storage scenario runs after the engine ones and prints its own tables.
+  const sqliteQueries = only && only !== 'sqlite' ? undefined : await runSqliteQueries({ gc: collect, log });
+  if (sqliteQueries) {
+    log('');
+    log(sqliteReport(sqliteQueries));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
     targets: { msgPerSec: TARGET_MSG_PER_SEC, cpuRatio: TARGET_CPU_RATIO },
     scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
     comparison,
+    sqliteQueries,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

@@ -145,7 +145,7 @@ export const SEARCH_TERMS = [
   'followers',
   'likes',
   'story views',
-  'comments',
+  'comment',
   'refill',
   'lifetime',
   'non drop',

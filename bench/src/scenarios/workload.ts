@@ -41,7 +41,7 @@ export function createWorkload(messages = 20_000, senders = 1_000, batch = 1_000
       remains,
       charge: Math.round(quantity * 0.0125 * 100) / 100,
       currency: 'USD',
-      username: `customer${i % senders}`,
+      user: `customer${i % senders}`,
       createdAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000),
       externalId: String(9_000_000 + i),
       provider: 'provider-a',

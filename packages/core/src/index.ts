@@ -13,7 +13,7 @@ export * from './hooks.js';
 export * from './logger.js';
 export * from './message.js';
 export * from './outbox.js';
-export * from './panel.js';
+export * from './panel/index.js';
 export * from './plugin.js';
 export * from './scheduler.js';
 export * from './storage.js';

@@ -6,7 +6,7 @@ import type { HttpRoutes } from './http.js';
 import type { Logger } from './logger.js';
 import type { SecretBox } from './secrets.js';
 import type { Outbox } from './outbox.js';
-import type { PanelClient } from './panel.js';
+import type { PanelClient } from './panel/index.js';
 import type { Scheduler } from './scheduler.js';
 import type { KeyValueStore, RecordStore } from './storage.js';
 import type { TenantConfigSource } from './tenant-config.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Stage } from '../hooks.js';
-import type { PanelOrder } from '../panel.js';
+import type { PanelOrder } from '../panel/index.js';
 import { definePlugin } from '../plugin.js';
 import { Tokens } from '../tokens.js';
 import type { Outcome, Turn } from '../turn.js';
@@ -52,7 +52,7 @@ async function orderStatus(turn: Turn, ids: string[]): Promise<Outcome> {
     };
   }
   const panel = turn.services.resolve(Tokens.Panel);
-  const orders = await panel.getOrders(turn.tenantId, ids);
+  const orders = await panel.getOrders(ids);
   const found = new Map(orders.map((o) => [o.id, o]));
   const blocks = ids.map((id) => {
     const order = found.get(id);

@@ -1,7 +1,7 @@
 import type { Channel, ChannelCapabilities } from '../channel.js';
 import type { Clock } from '../clock.js';
 import type { InboundMessage, OutboundMessage, SendReceipt } from '../message.js';
-import type { PanelClient, PanelOrder } from '../panel.js';
+import type { PanelCapability, PanelClient, PanelOrder } from '../panel/index.js';
 import type { BotPlugin } from '../plugin.js';
 import { Tokens } from '../tokens.js';
 
@@ -61,6 +61,7 @@ export class FakeChannel implements Channel {
 /** An in-process panel with seeded orders; counts calls so tests can assert batching. */
 export class FakePanel implements PanelClient {
   readonly name = 'fake-panel';
+  readonly capabilities: ReadonlySet<PanelCapability> = new Set<PanelCapability>(['orders.get']);
   readonly orders = new Map<string, PanelOrder>();
   calls = 0;
   failWith?: Error;
@@ -69,7 +70,7 @@ export class FakePanel implements PanelClient {
     for (const o of orders) this.orders.set(o.id, o);
   }
 
-  async getOrders(_tenant: string, ids: string[]): Promise<PanelOrder[]> {
+  async getOrders(ids: string[]): Promise<PanelOrder[]> {
     this.calls++;
     if (this.failWith) throw this.failWith;
     return ids.flatMap((id) => {

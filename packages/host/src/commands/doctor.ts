@@ -67,7 +67,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
     }
     const panel = c.resolve(Tokens.Panel);
     try {
-      await panel.getOrders(tenant.id, ['1']);
+      await panel.getOrders(['1']);
       report('ok', `panel (${tenant.id})`, `${panel.name} answers`);
     } catch (err) {
       const code = err instanceof SmmbotError ? `${err.code}: ` : '';

@@ -1,0 +1,3 @@
+export * from './capability.js';
+export * from './normalize.js';
+export * from './types.js';
