@@ -92,7 +92,7 @@ export async function runSqliteQueries(options: SqliteQueryOptions = {}): Promis
   const nOther = options.otherTenantServices ?? 5_000;
   const nLogs = options.logs ?? 50_000;
   const batch = options.batch ?? 1_000;
-  const searchReps = options.searchReps ?? 15;
+  const searchReps = options.searchReps ?? 12;
   const dashboardReps = options.dashboardReps ?? 40;
   const log = options.log ?? (() => {});
 
@@ -139,6 +139,8 @@ export async function runSqliteQueries(options: SqliteQueryOptions = {}): Promis
       logRows.map((l, i) => ({ id: `l${pad(i)}`, ...l })),
       (t, r) => logs.insert(t, r),
     );
+    check((await svc.count(T1)) === nServices && (await svc.count(T2)) === nOther, 'service rows missing');
+    check((await logs.count(T1)) === nLogs, 'log rows missing');
     const dbFileMb =
       [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) / 2 ** 20;
     log(

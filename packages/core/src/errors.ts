@@ -16,6 +16,7 @@ export const ErrorCodes = {
   E_TIMEOUT: 'The panel is taking too long to answer. Please try again in a few minutes.',
   E_BAD_RESPONSE: 'The panel sent an answer we could not read. Please try again in a few minutes.',
   E_UNSUPPORTED: 'This action is not available on this panel. Please contact support.',
+  E_IN_PROGRESS: 'This request is already being processed. We will update you shortly.',
   E_CHANNEL_SEND: 'Sorry, we could not deliver a message. Please try again.',
   E_STORAGE: 'Sorry, something went wrong on our side. Please try again in a few minutes.',
   E_INTERNAL: 'Sorry, something went wrong on our side. Please try again in a few minutes.',

@@ -34,16 +34,27 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 /** Maps an HTTP status (and body) to the typed panel error, keeping everything for the log. */
 export function errorForResponse(panel: string, info: ResponseInfo, retryAfter?: number): PanelError {
   const where = `${info.method} ${stripQuery(info.url)}`;
-  const details = { panel, ...info, url: stripQuery(info.url), body: info.body === undefined ? undefined : snippet(info.body) };
+  const details = {
+    panel,
+    ...info,
+    url: stripQuery(info.url),
+    body: info.body === undefined ? undefined : snippet(info.body),
+  };
   const status = info.status ?? 0;
   if (info.body !== undefined && looksLikeHtml(info.contentType, info.body)) {
-    return new PanelError('unavailable', `${where}: the panel answered an HTML page (status ${status}), not JSON`, { details });
+    return new PanelError('unavailable', `${where}: the panel answered an HTML page (status ${status}), not JSON`, {
+      details,
+    });
   }
-  if (status === 401 || status === 403) return new PanelError('unauthorized', `${where}: status ${status}: the key was refused`, { details });
+  if (status === 401 || status === 403)
+    return new PanelError('unauthorized', `${where}: status ${status}: the key was refused`, { details });
   if (status === 429) {
     return new PanelError('rate_limited', `${where}: status 429 (rate limited)`, { details, retryAfterMs: retryAfter });
   }
-  if (status === 404) return new PanelError('unsupported', `${where}: status 404: this endpoint does not exist on the panel`, { details });
+  if (status === 404)
+    return new PanelError('unsupported', `${where}: status 404: this endpoint does not exist on the panel`, {
+      details,
+    });
   if (status >= 500) return new PanelError('unavailable', `${where}: status ${status}`, { details });
   return new PanelError('bad_response', `${where}: unexpected status ${status}`, { details });
 }

@@ -99,10 +99,23 @@ export class HttpTransport {
     this.abort.signal.addEventListener('abort', onClose);
     const timer = this.clock.setTimeout(() => controller.abort(), Math.max(1, deadline - started));
     try {
-      const res = await this.fetchFn(url, { method: req.method, headers: this.headers(req), body: this.body(req), signal: controller.signal });
+      const res = await this.fetchFn(url, {
+        method: req.method,
+        headers: this.headers(req),
+        body: this.body(req),
+        signal: controller.signal,
+      });
       const text = await res.text();
-      const info = { method: req.method, url, status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: text, ms: this.clock.now() - started };
-      if (res.status >= 400) throw errorForResponse(this.options.name, info, retryAfterMs(res.headers.get('retry-after'), this.clock.now()));
+      const info = {
+        method: req.method,
+        url,
+        status: res.status,
+        contentType: res.headers.get('content-type') ?? undefined,
+        body: text,
+        ms: this.clock.now() - started,
+      };
+      if (res.status >= 400)
+        throw errorForResponse(this.options.name, info, retryAfterMs(res.headers.get('retry-after'), this.clock.now()));
       if (looksLikeHtml(info.contentType, text)) throw errorForResponse(this.options.name, info);
       this.logger.debug({ method: req.method, path: req.path, status: res.status, ms: info.ms }, 'panel request');
       return { status: res.status, body: parseJson(this.options.name, req, text), text };
@@ -132,7 +145,8 @@ export class HttpTransport {
   }
 
   private headers(req: HttpRequest): Record<string, string> {
-    const type = req.json !== undefined ? 'application/json' : req.form ? 'application/x-www-form-urlencoded' : undefined;
+    const type =
+      req.json !== undefined ? 'application/json' : req.form ? 'application/x-www-form-urlencoded' : undefined;
     return { accept: 'application/json', ...(type ? { 'content-type': type } : {}), ...this.options.headers };
   }
 
@@ -158,5 +172,7 @@ function parseJson(panel: string, req: HttpRequest, text: string): unknown {
 }
 
 function timeoutError(panel: string, req: HttpRequest, ms: number): PanelError {
-  return new PanelError('timeout', `${req.method} ${stripQuery(req.path)}: no answer within ${ms} ms`, { details: { panel } });
+  return new PanelError('timeout', `${req.method} ${stripQuery(req.path)}: no answer within ${ms} ms`, {
+    details: { panel },
+  });
 }

@@ -1,3 +1,4 @@
 export * from './capability.js';
 export * from './normalize.js';
 export * from './types.js';
+export * from './resilient.js';

@@ -1,2 +1,3 @@
 export * from './fakes.js';
 export * from './storage-conformance.js';
+export * from './panel-conformance.js';
