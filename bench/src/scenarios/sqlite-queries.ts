@@ -144,7 +144,7 @@ export async function runSqliteQueries(options: SqliteQueryOptions = {}): Promis
     const dbFileMb =
       [file, `${file}-wal`].reduce((sum, f) => sum + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0) / 2 ** 20;
     log(
-      `  sqlite: inserted ${fmt(nServices + nOther)} services at ${fmt(servicesPerSec)}/s, ` +
+      `  sqlite: inserted ${fmt(nServices)} services at ${fmt(servicesPerSec)}/s (+ ${fmt(nOther)} in t2), ` +
         `${fmt(nLogs)} logs at ${fmt(logsPerSec)}/s (${fmt(dbFileMb, 1)} MB)`,
     );
 

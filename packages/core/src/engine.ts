@@ -27,6 +27,8 @@ export interface EngineOptions {
   botConfig?: (tenant: TenantId) => Partial<BotConfig>;
   /** How long a redelivered message id is recognised as already handled. Default 24 h. */
   dedupeTtlMs?: number;
+  /** The tenants this engine serves (from the host config); plugins that run per-tenant jobs read it. */
+  tenants?: TenantId[];
 }
 
 type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -76,6 +78,11 @@ export class Engine {
     return child;
   }
 
+  /** The tenants this engine serves, as configured. */
+  get tenantIds(): readonly TenantId[] {
+    return this.options.tenants ?? ['default'];
+  }
+
   get http(): HttpRoutes {
     return this.container.resolve(Tokens.Http);
   }
@@ -118,6 +125,7 @@ export class Engine {
         logger: this.logger.child({ plugin: plugin.name }),
         clock: this.clock,
         receive: (message) => this.handle(message),
+        tenants: this.tenantIds,
       });
     }
     this.runner = new TurnRunner({

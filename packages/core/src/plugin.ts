@@ -45,6 +45,8 @@ export interface PluginContext {
   clock: Clock;
   /** Hands a normalized inbound message to the engine (channels call this). */
   receive(message: InboundMessage): Promise<TurnResult>;
+  /** The tenants the engine serves (for per-tenant jobs). */
+  tenants: readonly string[];
 }
 
 /** A plugin object (Vite's shape): a name, optional ordering and two optional phases. */

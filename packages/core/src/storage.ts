@@ -66,6 +66,8 @@ export interface Collection<T extends StoredRecord> {
   insert(tenant: TenantId, record: NewRecord<T>): Promise<T>;
   /** Inserts or replaces by id. */
   upsert(tenant: TenantId, record: NewRecord<T> & { id: string }): Promise<T>;
+  /** Inserts or replaces many records at once, atomically (one transaction where the backend has them). */
+  upsertMany(tenant: TenantId, records: (NewRecord<T> & { id: string })[]): Promise<number>;
   /** Shallow-merges `patch` into the record; undefined when the record does not exist. */
   update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined>;
   get(tenant: TenantId, id: string): Promise<T | undefined>;

@@ -43,6 +43,7 @@ export async function composeEngine(config: HostConfig, options: { cwd: string; 
   const engine = createEngine({
     logger,
     concurrency: config.concurrency,
+    tenants: config.tenants.map((t) => t.id),
     botConfig: (tenant) => botConfigs.get(tenant) ?? {},
     plugins: [
       storage,

@@ -71,6 +71,15 @@ export class MemoryCollection<T extends StoredRecord> implements Collection<T> {
     return this.out(tenant, record.id, stored);
   }
 
+  async upsertMany(tenant: TenantId, records: (NewRecord<T> & { id: string })[]): Promise<number> {
+    assertTenant(tenant);
+    // Validate every record first, so a bad one leaves the collection unchanged (all or nothing).
+    const stored = records.map((r) => [r.id, toStored(r)] as const);
+    const rows = this.rows(tenant, true);
+    for (const [id, row] of stored) rows.set(id, row);
+    return stored.length;
+  }
+
   async update(tenant: TenantId, id: string, patch: Partial<RecordFields<T>>): Promise<T | undefined> {
     const rows = this.rows(tenant);
     const current = rows?.get(id);

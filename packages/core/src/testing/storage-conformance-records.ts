@@ -65,6 +65,18 @@ export function recordConformance(fixture: FixtureRef): void {
       expect(await col().count('t1')).toBe(1);
     });
 
+    it('upsertMany inserts and replaces in bulk, per tenant, and writes nothing when one record is bad', async () => {
+      await col().upsert('t1', { id: 'a', title: 'old' });
+      const rows = Array.from({ length: 500 }, (_, i) => ({ id: i === 0 ? 'a' : `bulk-${i}`, title: `t${i}`, n: i }));
+      expect(await col().upsertMany('t1', rows)).toBe(500);
+      expect(await col().count('t1')).toBe(500);
+      expect(await col().get('t1', 'a')).toEqual({ id: 'a', tenantId: 't1', title: 't0', n: 0 });
+      expect(await col().count('t2')).toBe(0);
+      const bad = [{ id: 'x1', title: 'fine' }, { id: 'x2', title: 'bad', n: 1n as unknown as number }];
+      await expect(col().upsertMany('t1', bad)).rejects.toThrow();
+      expect(await col().get('t1', 'x1')).toBeUndefined();
+    });
+
     it('update shallow-merges, persists, and returns undefined for a missing record', async () => {
       const rec = await col().insert('t1', { title: 'a', n: 1, meta: { a: 1, b: 2 }, tags: ['x'] });
       const out = await col().update('t1', rec.id, { n: 5, meta: { a: 9 } });
