@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type FindQuery, SystemClock, type Where } from '@smmbot/core';
 // Not a declared dependency of the bench (adding one needs a lockfile change): the built package is
 // imported by path, and bench/tsconfig.json references it so `tsc -b bench` builds it first.
-import { createSqliteStorage, type SqliteCollection } from '../../../packages/storage-sqlite/dist/index.js';
+import { createSqliteStorage, type SqliteCollection } from '@smmbot/storage-sqlite';
 import { fmt, median, percentile } from '../harness.js';
 import {
   DAY_MS,
@@ -23,7 +23,7 @@ export interface SqliteQueryOptions {
   services?: number;
   otherTenantServices?: number;
   logs?: number;
-  /** Inserts per write transaction. */
+  /** Records per `upsertMany` call (one transaction). */
   batch?: number;
   /** Timed repetitions of every search term (FTS and LIKE each). */
   searchReps?: number;
@@ -109,36 +109,19 @@ export async function runSqliteQueries(options: SqliteQueryOptions = {}): Promis
     const svc = storage.records.collection<ServiceRow>(SERVICES_SPEC);
     const logs = storage.records.collection<LogRow>(LOGS_SPEC);
 
-    /** Inserts in transactions of `batch` (insert runs its statement before its promise settles). */
-    const insertAll = async <T extends object>(
-      tenant: string,
-      rows: T[],
-      insert: (t: string, r: T) => Promise<unknown>,
-    ) => {
+    /** `upsertMany` in slices of `batch` records (one transaction each), as a catalogue sync does. */
+    const insertAll = async <T extends ServiceRow | LogRow>(tenant: string, col: SqliteCollection<T>, rows: T[]) => {
       options.gc?.();
       const t0 = process.hrtime.bigint();
-      for (let i = 0; i < rows.length; i += batch) {
-        const pending = storage.connection.write(() => rows.slice(i, i + batch).map((r) => insert(tenant, r)));
-        await Promise.all(pending);
-      }
+      for (let i = 0; i < rows.length; i += batch) await col.upsertMany(tenant, rows.slice(i, i + batch));
       return rows.length / (Number(process.hrtime.bigint() - t0) / 1e9);
     };
     const pad = (i: number) => String(i).padStart(6, '0');
-    const servicesPerSec = await insertAll(
-      T1,
-      services.map((s, i) => ({ id: `s${pad(i)}`, ...s })),
-      (t, r) => svc.insert(t, r),
-    );
-    await insertAll(
-      T2,
-      others.map((s, i) => ({ id: `s${pad(i)}`, ...s })),
-      (t, r) => svc.insert(t, r),
-    );
-    const logsPerSec = await insertAll(
-      T1,
-      logRows.map((l, i) => ({ id: `l${pad(i)}`, ...l })),
-      (t, r) => logs.insert(t, r),
-    );
+    const withIds = <F extends object>(rows: F[], prefix: string, tenantId: string) =>
+      rows.map((r, i) => ({ id: `${prefix}${pad(i)}`, tenantId, ...r }));
+    const servicesPerSec = await insertAll(T1, svc, withIds(services, 's', T1));
+    await insertAll(T2, svc, withIds(others, 's', T2));
+    const logsPerSec = await insertAll(T1, logs, withIds(logRows, 'l', T1));
     check((await svc.count(T1)) === nServices && (await svc.count(T2)) === nOther, 'service rows missing');
     check((await logs.count(T1)) === nLogs, 'log rows missing');
     const dbFileMb =

@@ -14,7 +14,7 @@ export function sqliteReport(r: SqliteQueryResult): string {
   );
   lines.push(
     table([
-      ['inserts (batches of ' + fmt(inserts.batch) + ' per transaction)', 'rows/s'],
+      [`inserts (upsertMany, ${fmt(inserts.batch)} records per call)`, 'rows/s'],
       ['services (with FTS5 trigram table)', fmt(inserts.servicesPerSec)],
       ['logs (4 indexes)', fmt(inserts.logsPerSec)],
       ['database file + WAL (MB)', fmt(data.dbFileMb, 1)],

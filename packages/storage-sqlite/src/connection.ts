@@ -36,6 +36,9 @@ export class SqliteConnection {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('synchronous = NORMAL');
+    // Keep the query planner's statistics current (SQLite's recommendation for long-lived connections):
+    // without them a search starts from the tenant's rows instead of the full-text matches.
+    this.db.pragma('optimize = 0x10002');
     // Case-insensitive substring test with JavaScript's Unicode case folding (LIKE folds ASCII only).
     this.db.function('smm_icontains', { deterministic: true }, (hay: unknown, needle: unknown) =>
       typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0,

@@ -86,6 +86,8 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
         );
       }
     });
+    // A bulk load changes the data's shape: refresh the planner's statistics where they are stale.
+    if (rows.length >= 1000) this.conn.db.pragma('optimize');
     return rows.length;
   }
 
