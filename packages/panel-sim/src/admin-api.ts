@@ -201,7 +201,10 @@ function addTicket({ state, body }: Ctx): SimResponse {
 
 /** `in_progress`, `In progress`, `inprogress`, `cancelled` → the sim's status, or `undefined`. */
 function normalizeStatus(raw: string): SimOrderStatus | undefined {
-  const s = raw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const s = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   const fixed = s === 'cancelled' ? 'canceled' : s === 'inprogress' ? 'in_progress' : s;
   return SIM_ORDER_STATUSES.find((x) => x === fixed);
 }

@@ -40,7 +40,8 @@ export function validateFault(input: unknown): FaultSpec {
   if (!input || typeof input !== 'object') throw new Error('a fault is an object { route, kind, ... }');
   const f = input as Record<string, unknown>;
   if (typeof f.route !== 'string' || !f.route.trim()) throw new Error('fault.route must be a non-empty string');
-  if (!FAULT_KINDS.includes(f.kind as FaultKind)) throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
+  if (!FAULT_KINDS.includes(f.kind as FaultKind))
+    throw new Error(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
   const spec: FaultSpec = { route: normalizeRoute(f.route), kind: f.kind as FaultKind };
   for (const key of ['ms', 'status', 'retryAfter', 'times'] as const) {
     const v = f[key];

@@ -86,7 +86,10 @@ export function mergeParams(query: URLSearchParams, body: Record<string, unknown
 export function idList(value: unknown): number[] {
   if (value === undefined || value === null || value === '') return [];
   const parts = Array.isArray(value) ? value : String(value).split(',');
-  return parts.map((p) => String(p).trim()).filter((p) => p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
+  return parts
+    .map((p) => String(p).trim())
+    .filter((p) => p !== '')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in UTC (what PHP panels print), or ISO-8601. */

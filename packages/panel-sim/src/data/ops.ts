@@ -36,7 +36,9 @@ export function refillCheck(state: SimState, order: SimOrder): SimErrorCode | un
   if (view.status !== 'completed' || !service?.refill || view.completedAt === undefined) return 'refill_not_eligible';
   if (state.now() > view.completedAt + service.refillDays * DAY) return 'refill_not_eligible';
   const now = state.now();
-  const busy = state.refills.some((r) => r.orderId === order.id && ['pending', 'in_progress'].includes(refillStatus(r, now)));
+  const busy = state.refills.some(
+    (r) => r.orderId === order.id && ['pending', 'in_progress'].includes(refillStatus(r, now)),
+  );
   return busy ? 'refill_in_flight' : undefined;
 }
 

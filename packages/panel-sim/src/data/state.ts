@@ -167,7 +167,9 @@ export class SimState {
       status: 'pending',
       created: now,
       lastUpdate: now,
-      messages: [{ id: ++this.nextMessageId, sender: 'user', author: user.username, message: input.message, created: now }],
+      messages: [
+        { id: ++this.nextMessageId, sender: 'user', author: user.username, message: input.message, created: now },
+      ],
     };
     this.tickets.push(ticket);
     return ticket;

@@ -67,7 +67,12 @@ const SPECS: readonly TicketSpec[] = [
   },
 ];
 
-export function seedTickets(prng: Prng, users: readonly SimUser[], orders: readonly SimOrder[], t0: number): SimTicket[] {
+export function seedTickets(
+  prng: Prng,
+  users: readonly SimUser[],
+  orders: readonly SimOrder[],
+  t0: number,
+): SimTicket[] {
   const tickets: SimTicket[] = [];
   let id = 300;
   let messageId = 9000;
@@ -88,7 +93,13 @@ export function seedTickets(prng: Prng, users: readonly SimUser[], orders: reado
     };
     if (spec.staffReply) {
       const at = created + prng.int(10, 120) * 60_000;
-      ticket.messages.push({ id: ++messageId, sender: 'staff', author: 'Support', message: spec.staffReply, created: at });
+      ticket.messages.push({
+        id: ++messageId,
+        sender: 'staff',
+        author: 'Support',
+        message: spec.staffReply,
+        created: at,
+      });
       ticket.lastUpdate = at;
     }
     tickets.push(ticket);

@@ -1,0 +1,12 @@
+export { startSimFromCli, type SimCliOptions } from './cli.js';
+export { DEFAULT_ADMIN_KEY, DEFAULT_API_KEY } from './config.js';
+export { viewOrder, refillStatus, classicStatus } from './data/progress.js';
+export { PROVIDERS } from './data/services.js';
+export { REAL_SERVICE_NAMES } from './data/service-names.js';
+export { type AddOrderInput, type AddTicketInput, SimState } from './data/state.js';
+export { ORDERS_SUBJECT } from './data/tickets.js';
+export type { SimErrorCode } from './data/ops.js';
+export { type Fault, type FaultKind, FAULT_KINDS, FaultRegistry, type FaultSpec } from './faults.js';
+export { type RequestEntry, RequestLog } from './requests.js';
+export { createPanelSim, type PanelSim } from './server.js';
+export * from './types.js';
