@@ -101,7 +101,9 @@ export class Engine {
       throw new SmmbotError('E_CONFIG_INVALID', `engine cannot start from state "${this.state}"`);
     this.state = 'starting';
     const ordered = sortPlugins(this.plugins);
-    for (const plugin of ordered) plugin.register?.(plugin.tenant ? this.forTenant(plugin.tenant) : this.container);
+    for (const plugin of ordered) {
+      plugin.register?.(plugin.tenant ? this.forTenant(plugin.tenant) : this.container, { tenant: plugin.tenant });
+    }
     this.requireStorage();
     if (!this.container.isRegistered(Tokens.Outbox, true)) {
       this.container.register(Tokens.Outbox, { useValue: new DirectOutbox(this.channels, this.clock) });
@@ -172,6 +174,9 @@ export class Engine {
         await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
       await this.container.resolve(Tokens.Outbox).drain();
       await this.hooks.shutdown.promise();
+    }
+    for (const scope of [...this.tenants.values(), this.container]) {
+      if (scope.isRegistered(Tokens.Panel, false)) await scope.resolve(Tokens.Panel).close?.();
     }
     if (this.container.isRegistered(Tokens.Store, true)) await this.container.resolve(Tokens.Store).close();
     if (this.container.isRegistered(Tokens.Kv, true)) await this.container.resolve(Tokens.Kv).close();

@@ -15,6 +15,7 @@ export const ErrorCodes = {
   E_UNAVAILABLE: 'The panel is not responding right now. Please try again in a few minutes.',
   E_TIMEOUT: 'The panel is taking too long to answer. Please try again in a few minutes.',
   E_BAD_RESPONSE: 'The panel sent an answer we could not read. Please try again in a few minutes.',
+  E_REJECTED: 'The panel did not accept this request. Please check the order number and try again.',
   E_UNSUPPORTED: 'This action is not available on this panel. Please contact support.',
   E_IN_PROGRESS: 'This request is already being processed. We will update you shortly.',
   E_CHANNEL_SEND: 'Sorry, we could not deliver a message. Please try again.',
@@ -88,6 +89,7 @@ export type PanelErrorKind =
   | 'unavailable'
   | 'timeout'
   | 'bad_response'
+  | 'rejected'
   | 'unsupported';
 
 const PANEL_CODES: Record<PanelErrorKind, ErrorCode> = {
@@ -97,6 +99,7 @@ const PANEL_CODES: Record<PanelErrorKind, ErrorCode> = {
   unavailable: 'E_UNAVAILABLE',
   timeout: 'E_TIMEOUT',
   bad_response: 'E_BAD_RESPONSE',
+  rejected: 'E_REJECTED',
   unsupported: 'E_UNSUPPORTED',
 };
 

@@ -58,8 +58,11 @@ export interface BotPlugin {
   readonly dependsOn?: readonly string[];
   /** Set by the host for per-tenant plugins: `register` then binds into that tenant's container. */
   readonly tenant?: string;
-  /** Sync: DI bindings only (capabilities under core's tokens). */
-  register?(container: DependencyContainer): void;
+  /**
+   * Sync: DI bindings only (capabilities under core's tokens). For a per-tenant plugin the container
+   * is that tenant's and `info.tenant` names it.
+   */
+  register?(container: DependencyContainer, info: { tenant?: string }): void;
   /** Sync: tap hooks. Async start-up work goes in a `boot` tap. */
   apply?(ctx: PluginContext): void;
 }
@@ -90,6 +93,20 @@ export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S
     return [definition.setup(parsed.data)].flat();
   };
   return Object.assign(factory, { pluginName: definition.name, options: definition.options });
+}
+
+/**
+ * Wraps a tsyringe factory so it builds its value once: tsyringe calls `useFactory` on every resolve,
+ * and a panel client or a store must be one instance (one queue, one cache, one connection).
+ */
+export function cachedFactory<T>(
+  factory: (container: DependencyContainer) => T,
+): (container: DependencyContainer) => T {
+  let value: { v: T } | undefined;
+  return (container) => {
+    value ??= { v: factory(container) };
+    return value.v;
+  };
 }
 
 export type PluginInput = BotPlugin | PluginInput[] | false | null | undefined;

@@ -80,3 +80,44 @@ describe('ConversationQueue', () => {
     expect(q.activeConversations).toBe(0);
   });
 });
+
+describe('small helpers', () => {
+  it('never echoes a secret option value in a validation error', async () => {
+    const { definePlugin } = await import('../src/index.js');
+    const { z } = await import('zod');
+    const p = definePlugin({
+      name: 'p',
+      options: z.object({ adminKey: z.string().min(40), url: z.url() }),
+      setup: () => ({ name: 'p' }),
+    });
+    const err = (() => {
+      try {
+        p({ adminKey: 'short-but-secret-key', url: 'nope' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toContain('adminKey');
+    expect(err?.message).toContain('[redacted]');
+    expect(err?.message).not.toContain('short-but-secret-key');
+    expect(err?.message).toContain('"nope"');
+  });
+
+  it('reads zone-less panel times in the panel offset', async () => {
+    const { toDate } = await import('../src/index.js');
+    expect(toDate('2026-03-01 12:00:00')?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(toDate('2026-03-01 12:00:00', 180)?.toISOString()).toBe('2026-03-01T09:00:00.000Z');
+    expect(toDate('2026-03-01T12:00:00+02:00', 180)?.toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    expect(toDate(1_772_366_400)?.toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(toDate('soon')).toBeUndefined();
+  });
+
+  it('cachedFactory builds its value once', async () => {
+    const { cachedFactory } = await import('../src/index.js');
+    let built = 0;
+    const f = cachedFactory(() => ({ n: ++built }));
+    const c = null as never;
+    expect(f(c)).toBe(f(c));
+    expect(built).toBe(1);
+  });
+});

@@ -41,6 +41,12 @@ export function errorForResponse(panel: string, info: ResponseInfo, retryAfter?:
     body: info.body === undefined ? undefined : snippet(info.body),
   };
   const status = info.status ?? 0;
+  const json = parseMaybe(info.body);
+  if (json !== undefined) (details as Record<string, unknown>).json = json;
+  if (status === 404)
+    return new PanelError('unsupported', `${where}: status 404: this endpoint does not exist on the panel`, {
+      details,
+    });
   if (info.body !== undefined && looksLikeHtml(info.contentType, info.body)) {
     return new PanelError('unavailable', `${where}: the panel answered an HTML page (status ${status}), not JSON`, {
       details,
@@ -51,12 +57,21 @@ export function errorForResponse(panel: string, info: ResponseInfo, retryAfter?:
   if (status === 429) {
     return new PanelError('rate_limited', `${where}: status 429 (rate limited)`, { details, retryAfterMs: retryAfter });
   }
-  if (status === 404)
-    return new PanelError('unsupported', `${where}: status 404: this endpoint does not exist on the panel`, {
-      details,
-    });
+  // The panel read the request and said no (validation, unknown order, duplicate): it did not act.
+  if (status === 400 || status === 409 || status === 422) {
+    return new PanelError('rejected', `${where}: status ${status}: the panel refused the request`, { details });
+  }
   if (status >= 500) return new PanelError('unavailable', `${where}: status ${status}`, { details });
   return new PanelError('bad_response', `${where}: unexpected status ${status}`, { details });
+}
+
+function parseMaybe(body: string | undefined): unknown {
+  if (!body) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Query strings may carry keys (`?key=` on the classic API): never log them. */

@@ -34,6 +34,8 @@ export interface HttpRequest {
   form?: Record<string, string | number | undefined>;
   /** Reads may be retried; writes never are (a retried write could act twice). */
   kind: 'read' | 'write';
+  /** Extra headers for this request (e.g. another key for another API of the same panel). */
+  headers?: Record<string, string>;
 }
 
 export interface HttpResult {
@@ -94,6 +96,9 @@ export class HttpTransport {
   private async once(req: HttpRequest, deadline: number): Promise<HttpResult> {
     const url = this.url(req);
     const started = this.clock.now();
+    // Waiting in the queue may have used the whole budget: never send a request (above all a write)
+    // after the caller has been told it timed out.
+    if (started >= deadline) throw timeoutError(this.options.name, req, this.timeoutMs);
     const controller = new AbortController();
     const onClose = () => controller.abort();
     this.abort.signal.addEventListener('abort', onClose);
@@ -147,7 +152,12 @@ export class HttpTransport {
   private headers(req: HttpRequest): Record<string, string> {
     const type =
       req.json !== undefined ? 'application/json' : req.form ? 'application/x-www-form-urlencoded' : undefined;
-    return { accept: 'application/json', ...(type ? { 'content-type': type } : {}), ...this.options.headers };
+    return {
+      accept: 'application/json',
+      ...(type ? { 'content-type': type } : {}),
+      ...this.options.headers,
+      ...req.headers,
+    };
   }
 
   private body(req: HttpRequest): string | undefined {

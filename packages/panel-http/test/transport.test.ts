@@ -136,3 +136,32 @@ describe('HttpTransport', () => {
     expect(lines.join('\n')).not.toMatch(/secret-admin-key|secret-user-key/);
   });
 });
+
+describe('HttpTransport deadlines and refusals', () => {
+  it('never sends a queued write after its deadline has passed', async () => {
+    let received = 0;
+    handler = (_req, res) => {
+      received++;
+      setTimeout(() => json(res, 200, { ok: true }), 700);
+    };
+    // One slot: the first write holds it until the shared 500 ms budget is spent; the two queued
+    // behind it reach the front only after their deadline and must not be sent at all.
+    const t = transport({ concurrency: 1, timeoutMs: 500 });
+    const results = await Promise.allSettled([t.request(write), t.request(write), t.request(write)]);
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as PanelError).kind === 'timeout')).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toBe(1);
+  });
+
+  it('maps a 4xx refusal with a JSON body to rejected, keeping the parsed body', async () => {
+    handler = (_req, res) => json(res, 422, { error: 'Incorrect order ID' });
+    const err = await failure(transport().request(write));
+    expect(err.kind).toBe('rejected');
+    expect(err.details.json).toEqual({ error: 'Incorrect order ID' });
+    handler = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<!DOCTYPE html><h1>Not Found</h1>');
+    };
+    expect((await failure(transport().request(read))).kind).toBe('unsupported');
+  });
+});

@@ -25,7 +25,7 @@ export const PLUGIN_NAME = '@smmbot/panel-perfectpanel';
 const secret = (what: string) =>
   z.unknown().transform((value, ctx) => {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
-    ctx.addIssue({ code: 'custom', message: `expected ${what} (a non-empty string)` });
+    ctx.addIssue({ code: 'custom', message: `expected ${what} (a non-empty string)`, input: '[redacted]' });
     return z.NEVER;
   });
 

@@ -46,7 +46,7 @@ export function fakeFetch(route: Route) {
       raw,
     };
     seen.push(req);
-    const reply = route(req) ?? fail(404, 'endpoint_not_found', 404);
+    const reply: NonNullable<Reply> = route(req) ?? fail(404, 'endpoint_not_found', 404);
     const text = reply.text ?? JSON.stringify(reply.body);
     return new Response(text, {
       status: reply.status ?? 200,

@@ -3,7 +3,7 @@ import { cancelOrder, placeOrder, requestRefill, type SimErrorCode } from './dat
 import { classicStatus, refillStatus } from './data/progress.js';
 import type { SimState } from './data/state.js';
 import { classicErrorText } from './errors.js';
-import { json, mergeParams, money, parseBody, type Routed, type SimRequest, type SimResponse } from './http.js';
+import { json, mergeParams, money, parseBody, type Routed, type SimRequest } from './http.js';
 import type { ClassicAction, SimOrder, SimUser } from './types.js';
 
 /** Most panels cap multi-id calls at 100 ids. */

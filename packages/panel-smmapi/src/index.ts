@@ -6,7 +6,8 @@ export {
   errorOf,
   unsupportedText,
 } from './errors.js';
-export { type AddOrderResult, BATCH_SIZE, endpointOf, SmmApiPanel, type SmmApiPanelOptions } from './panel.js';
+export { BATCH_SIZE, endpointOf } from './api.js';
+export { type AddOrderResult, SmmApiPanel, type SmmApiPanelOptions } from './panel.js';
 export { actionResult, type RefillStatusResult, refillStatusOf, toOrder, toService } from './parse.js';
 export { PLUGIN_NAME, smmApi, smmApiOptions } from './plugin.js';
 export { smmApi as default } from './plugin.js';

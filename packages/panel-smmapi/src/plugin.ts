@@ -17,12 +17,10 @@ export const PLUGIN_NAME = '@smmbot/panel-smmapi';
 
 const ACTION = z.enum(CLASSIC_ACTIONS);
 
-/** Never echoes the key back: a rejected key is reported without its value. */
-const KEY = z.unknown().transform((value, ctx) => {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  ctx.issues.push({ code: 'custom', message: 'expected the API key (a non-empty string)', input: undefined });
-  return z.NEVER;
-});
+/** A key written as a number in YAML is still a key: accepted, so a validation message never echoes it. */
+const KEY = z
+  .union([z.string(), z.number().transform(String)])
+  .pipe(z.string().trim().min(1, 'expected the API key (a non-empty string)'));
 
 export const smmApiOptions = z.object({
   url: z.url({

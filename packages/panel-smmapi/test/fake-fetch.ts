@@ -7,9 +7,8 @@ export interface Seen {
   params: Record<string, string>;
 }
 
-/** What the fake answers: a JSON value (200), or `{ status, body }` with a JSON value or raw text. */
-export type Answer = unknown | { status: number; body: unknown; raw?: boolean };
-export type Script = (params: Record<string, string>, seen: Seen) => Answer;
+/** The fake panel: answers a JSON value (200), or `reply(status, body)`. */
+export type Script = (params: Record<string, string>, seen: Seen) => unknown;
 
 export const reply = (status: number, body: unknown, raw = false) => ({ __reply: true, status, body, raw });
 

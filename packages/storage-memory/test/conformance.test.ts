@@ -25,7 +25,7 @@ describe('memoryStorage plugin', () => {
     const [plugin] = memoryStorage();
     const clock = new VirtualClock();
     const container = fakeContainer(new Map<unknown, unknown>([[Tokens.Clock, clock]]));
-    plugin?.register?.(container);
+    plugin?.register?.(container, {});
     const kv = container.resolve(Tokens.Kv);
     expect(kv).toBeInstanceOf(MemoryKeyValueStore);
     expect(container.resolve(Tokens.Kv)).toBe(kv);

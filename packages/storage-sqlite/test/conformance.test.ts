@@ -168,7 +168,7 @@ describe('sqliteStorage plugin', () => {
     const [plugin] = sqliteStorage({ path: file });
     const clock = new VirtualClock();
     const container = fakeContainer(clock);
-    plugin?.register?.(container);
+    plugin?.register?.(container, {});
     const kv = container.resolve(Tokens.Kv);
     const store = container.resolve(Tokens.Store);
     expect(kv).toBeInstanceOf(SqliteKeyValueStore);

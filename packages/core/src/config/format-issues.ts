@@ -10,10 +10,14 @@ export function formatIssues(error: z.ZodError, prefix = ''): string[] {
       .filter(Boolean)
       .join('.')
       .replace(/\.\[/g, '[');
-    const found = 'input' in issue ? `; found ${preview(issue.input)}` : '';
+    // A mistyped key or token must not be echoed into a log or a terminal.
+    const secret = issue.path.some((p) => typeof p === 'string' && SECRET_NAME.test(p));
+    const found = 'input' in issue ? `; found ${secret ? '[redacted]' : preview(issue.input)}` : '';
     return `${path || '(root)'}: ${issue.message}${found}`;
   });
 }
+
+const SECRET_NAME = /key|token|secret|password|passwd|otp|authorization|cookie/i;
 
 function preview(value: unknown): string {
   if (value === undefined) return 'nothing';

@@ -1,23 +1,24 @@
 import { PanelError } from '../errors.js';
 import type { PanelCapability, PanelClient } from './types.js';
 
-const WHAT: Record<PanelCapability, string> = {
-  'orders.get': 'order look-ups',
-  'orders.byUser': 'listing a customer’s orders',
-  'users.get': 'user look-ups',
-  'orders.refill': 'refills',
-  'orders.cancel': 'cancellations',
-  'orders.speedup': 'speed-up requests',
-  'orders.refund': 'refunds',
-  'orders.setPartial': 'partial completion',
-  'orders.complete': 'completing orders',
-  'refills.status': 'refill status',
-  balance: 'balance checks',
-  services: 'the service list',
-  'tickets.list': 'support tickets',
-  'tickets.get': 'support tickets',
-  'tickets.reply': 'replying to tickets',
-  'tickets.create': 'opening tickets',
+/** What the bot cannot do without each capability, as a customer reads it. */
+const CANNOT: Record<PanelCapability, string> = {
+  'orders.get': 'look up orders',
+  'orders.byUser': 'list your orders',
+  'users.get': 'look up accounts',
+  'orders.refill': 'request refills',
+  'orders.cancel': 'cancel orders',
+  'orders.speedup': 'speed up orders',
+  'orders.refund': 'request refunds',
+  'orders.setPartial': 'mark orders as partial',
+  'orders.complete': 'complete orders',
+  'refills.status': 'check refill status',
+  balance: 'check your balance',
+  services: 'show the service list',
+  'tickets.list': 'show support tickets',
+  'tickets.get': 'show support tickets',
+  'tickets.reply': 'reply to support tickets',
+  'tickets.create': 'open support tickets',
 };
 
 export function hasCapability(panel: PanelClient, capability: PanelCapability): boolean {
@@ -31,7 +32,7 @@ export function hasCapability(panel: PanelClient, capability: PanelCapability): 
 export function requireCapability(panel: PanelClient, capability: PanelCapability): void {
   if (panel.capabilities.has(capability)) return;
   throw new PanelError('unsupported', `panel "${panel.name}" does not support ${capability}`, {
-    customerMessage: `Sorry, ${WHAT[capability]} are not available through this bot. Please contact support.`,
+    customerMessage: `Sorry, this bot cannot ${CANNOT[capability]} on this panel. Please contact support.`,
     details: { panel: panel.name, capability },
   });
 }

@@ -73,21 +73,34 @@ export function normalizeTicketStatus(raw: unknown): TicketStatus {
 export function toNumber(raw: unknown): number | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
   if (typeof raw === 'string' && raw.trim() !== '') {
-    const n = Number(raw.replace(/,/g, ''));
+    const n = Number(numericText(raw.trim()));
     return Number.isFinite(n) ? n : undefined;
   }
   if (raw && typeof raw === 'object' && 'value' in raw) return toNumber((raw as { value: unknown }).value);
   return undefined;
 }
 
-/** A Date from an ISO/`YYYY-MM-DD HH:MM:SS` string or UNIX seconds/ms; undefined for junk. */
-export function toDate(raw: unknown): Date | undefined {
+/** `1,234.5` and `1,234` are thousands; `0,27819` (a decimal comma, no dot) is 0.27819. */
+function numericText(text: string): string {
+  if (text.includes('.')) return text.replace(/,/g, '');
+  if (/^-?\d{1,3}(,\d{3})+$/.test(text)) return text.replace(/,/g, '');
+  return /^-?\d+,\d+$/.test(text) ? text.replace(',', '.') : text;
+}
+
+/**
+ * A Date from an ISO string, a `YYYY-MM-DD HH:MM:SS` string or UNIX seconds/ms; undefined for junk.
+ * Zone-less date-times are in the panel's own time: pass its UTC offset (`panelOffsetMinutes`, e.g.
+ * 180 for UTC+3; default 0) so refill windows are not off by hours.
+ */
+export function toDate(raw: unknown, panelOffsetMinutes = 0): Date | undefined {
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? undefined : raw;
   if (typeof raw === 'number') return new Date(raw < 1e12 ? raw * 1000 : raw);
   if (typeof raw === 'string' && raw.trim() !== '') {
     if (/^\d+$/.test(raw)) return toDate(Number(raw));
-    const d = new Date(/^\d{4}-\d{2}-\d{2} \d/.test(raw) ? `${raw.replace(' ', 'T')}Z` : raw);
-    return Number.isNaN(d.getTime()) ? undefined : d;
+    const zoneless = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(raw.trim());
+    const d = new Date(zoneless ? `${raw.trim().replace(' ', 'T')}Z` : raw);
+    if (Number.isNaN(d.getTime())) return undefined;
+    return zoneless ? new Date(d.getTime() - panelOffsetMinutes * 60_000) : d;
   }
   return undefined;
 }

@@ -36,6 +36,25 @@ export class ResilientPanel implements PanelClient {
   private pending = new Map<string, { resolve: (o: PanelOrder | undefined) => void; reject: (e: unknown) => void }[]>();
   private flushScheduled = false;
 
+  // Present exactly when the wrapped adapter has them (set in the constructor).
+  declare ordersOfUser?: PanelClient['ordersOfUser'];
+  declare findUser?: PanelClient['findUser'];
+  declare refill?: PanelClient['refill'];
+  declare cancel?: PanelClient['cancel'];
+  declare speedUp?: PanelClient['speedUp'];
+  declare refund?: PanelClient['refund'];
+  declare setPartial?: PanelClient['setPartial'];
+  declare markCompleted?: PanelClient['markCompleted'];
+  declare refillStatus?: PanelClient['refillStatus'];
+  declare balance?: PanelClient['balance'];
+  declare services?: PanelClient['services'];
+  declare listTickets?: PanelClient['listTickets'];
+  declare getTicket?: PanelClient['getTicket'];
+  declare replyTicket?: PanelClient['replyTicket'];
+  declare createTicket?: PanelClient['createTicket'];
+  declare ping?: PanelClient['ping'];
+  declare close?: PanelClient['close'];
+
   constructor(
     readonly inner: PanelClient,
     private readonly options: ResilientPanelOptions,
@@ -139,8 +158,9 @@ export class ResilientPanel implements PanelClient {
       await kv.set(tenant, key, { state: 'done', result } satisfies IdemRecord, ttl);
       return result;
     } catch (err) {
-      // The panel may have acted before the answer was lost: keep the record so a retry does not
-      // repeat the write blindly. A refusal (bad key, unsupported, bad request) surely did nothing.
+      // The panel may have acted before the answer was lost (timeout, 5xx, unreadable answer): keep the
+      // record so a retry does not repeat the write blindly. A refusal (bad key, unsupported, rejected)
+      // surely did nothing, so a retry may go ahead.
       const maybeActed =
         err instanceof PanelError &&
         (err.kind === 'timeout' || err.kind === 'unavailable' || err.kind === 'bad_response');

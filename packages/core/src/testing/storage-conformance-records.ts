@@ -72,7 +72,10 @@ export function recordConformance(fixture: FixtureRef): void {
       expect(await col().count('t1')).toBe(500);
       expect(await col().get('t1', 'a')).toEqual({ id: 'a', tenantId: 't1', title: 't0', n: 0 });
       expect(await col().count('t2')).toBe(0);
-      const bad = [{ id: 'x1', title: 'fine' }, { id: 'x2', title: 'bad', n: 1n as unknown as number }];
+      const bad = [
+        { id: 'x1', title: 'fine' },
+        { id: 'x2', title: 'bad', n: 1n as unknown as number },
+      ];
       await expect(col().upsertMany('t1', bad)).rejects.toThrow();
       expect(await col().get('t1', 'x1')).toBeUndefined();
     });

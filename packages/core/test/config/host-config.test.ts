@@ -134,7 +134,7 @@ describe('parseHostConfig errors', () => {
   it('never prints secret values', () => {
     const err = configError(() => parseHostConfig({ secretKey: 'short-secret' }));
     expect(err.issues).toEqual([
-      'secretKey: expected at least 32 characters (generate one with: openssl rand -base64 32); found "[redacted]"',
+      'secretKey: expected at least 32 characters (generate one with: openssl rand -base64 32); found [redacted]',
     ]);
     expect(err.message).not.toContain('short-secret');
   });

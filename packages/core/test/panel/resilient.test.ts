@@ -100,7 +100,7 @@ describe('ResilientPanel', () => {
       requireCapability(panel, 'orders.cancel');
     } catch (err) {
       expect((err as PanelError).customerMessage).toBe(
-        'Sorry, cancellations are not available through this bot. Please contact support.',
+        'Sorry, this bot cannot cancel orders on this panel. Please contact support.',
       );
     }
   });
@@ -121,4 +121,18 @@ describe('status normalization', () => {
     ['neworder.error.x', 'unknown'],
     [undefined, 'unknown'],
   ])('%s → %s', (raw, want) => expect(normalizeOrderStatus(raw)).toBe(want));
+});
+
+describe('toNumber', () => {
+  it.each([
+    ['0.27819', 0.27819],
+    ['1,234.50', 1234.5],
+    ['1,234', 1234],
+    ['0,27819', 0.27819],
+    [{ value: '3.5' }, 3.5],
+    ['Unknown', undefined],
+  ])('%j → %s', async (raw, want) => {
+    const { toNumber } = await import('../../src/index.js');
+    expect(toNumber(raw)).toBe(want);
+  });
 });

@@ -104,7 +104,8 @@ export function buildServices(prng: Prng, count: number): SimService[] {
     const [phrase, promised] = refillPhrase(prng);
     const parts = [prng.pick(QUALITIES), prng.pick(SPEEDS), phrase, prng.pick(STARTS)].filter((p) => p !== '');
     const base = `${platform} ${product}`;
-    let name = prng.chance(0.5) ? `${base} | ${parts.join(' | ')}` : `${base} [ ${parts.join(' ] [ ')} ]`;
+    const bracket = (p: string) => (/^[[(]/.test(p) ? p : `[ ${p} ]`);
+    let name = prng.chance(0.5) ? `${base} | ${parts.join(' | ')}` : `${base} ${parts.map(bracket).join(' ')}`;
     if (prng.chance(0.08)) name = `${prng.int(10000, 39999)} - ${name}`;
     const accepts = promised !== 'none' && (promised !== 'unknown' || phrase.startsWith('Auto Refill'));
     services.push(
