@@ -245,3 +245,15 @@ describe('engine: ordering and shutdown', () => {
     await expect(createEngine().start()).rejects.toThrow(/add a storage plugin such as @smmbot\/storage-sqlite/);
   });
 });
+
+describe('basic commands with a panel but without the full command set', () => {
+  it('says a known request is not switched on yet, and still looks orders up', async () => {
+    const p = panel();
+    const { engine, channel } = setup([basicCommands(), p.plugin()]);
+    await engine.start();
+    await engine.handle(channel.message('refill 54321'));
+    await engine.handle(channel.message('order 54321'));
+    expect(channel.sent[0]!.text).toMatch(/not switched on in the bot yet/);
+    expect(channel.sent[1]!.text).toContain('Order #54321');
+  });
+});

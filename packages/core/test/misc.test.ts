@@ -121,3 +121,18 @@ describe('small helpers', () => {
     expect(built).toBe(1);
   });
 });
+
+describe('config error previews', () => {
+  it('censors secret fields inside an echoed object', async () => {
+    const { formatIssues } = await import('../src/index.js');
+    const { z } = await import('zod');
+    const schema = z.strictObject({ providers: z.array(z.strictObject({ name: z.string(), key: z.string() })) });
+    const r = schema.safeParse(
+      { providers: [{ name: 'p', key: 'plain-provider-key', extra: 1 }] },
+      { reportInput: true },
+    );
+    const lines = formatIssues(r.error!).join('\n');
+    expect(lines).toContain('providers[0]');
+    expect(lines).not.toContain('plain-provider-key');
+  });
+});

@@ -5,6 +5,7 @@ import { chatCommand } from './commands/chat.js';
 import { createCliContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { parseCliCommand } from './commands/parse.js';
+import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 
 const USAGE = `smmbot — support bots for SMM panels
@@ -16,6 +17,7 @@ Commands:
   chat             talk to the bot in this terminal
   doctor           check config, storage, panel and channels, and say what is wrong
   parse "<text>"   print how a message is parsed, as JSON
+  sim [seed]       run the panel simulator alone (default port 4010): both panel APIs, fault injection
 
 Options:
   -c, --config <file>   config file (default: smmbot.config.{ts,mts,js,mjs,json,yaml,yml} in this folder)
@@ -51,6 +53,8 @@ async function main(argv: string[]): Promise<number> {
       return doctorCommand(ctx);
     case 'parse':
       return parseCliCommand(ctx, rest.join(' ') || undefined);
+    case 'sim':
+      return simCommand(ctx, rest[0]);
     default:
       process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -14,6 +14,7 @@ import { sqliteStorage } from '@smmbot/storage-sqlite';
 import { webchat } from '@smmbot/channel-webchat';
 import { loadPlugin } from './plugins.js';
 import { loadSecretKey } from './secret-key.js';
+import { simulatorPlugins } from './simulator.js';
 
 const WEBCHAT = '@smmbot/channel-webchat';
 
@@ -36,6 +37,7 @@ export async function composeEngine(config: HostConfig, options: { cwd: string; 
   for (const tenant of config.tenants) {
     if (tenant.panel) listed.push(...(await loadPlugin({ ...tenant.panel, tenant: tenant.id }, cwd)));
   }
+  listed.push(...(await simulatorPlugins(config, logger)));
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const secret = loadSecretKey(config.secretKey, dataDir);
 

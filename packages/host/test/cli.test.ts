@@ -14,6 +14,17 @@ const env = { ...process.env, PORT: '', SMMBOT_SECRET_KEY: '' };
 const cli = (args: string[], cwd: string, input?: string) =>
   spawnSync('node', [CLI, ...args], { cwd, input, encoding: 'utf8', env, timeout: 30_000 });
 
+function cliAsync(args: string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('node', [CLI, ...args], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 beforeAll(() => {
   if (!existsSync(CLI))
     throw new Error('packages/host/dist/cli.js is missing: run `pnpm build` (npm test does it for you)');
@@ -47,9 +58,10 @@ describe('smmbot CLI', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ chatId: 'c', senderId: 'u', text: 'order 1001' }),
     });
-    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]!.text).toMatch(
-      /not connected to a panel yet/,
-    );
+    // The embedded default's panel is the simulator: demo order 1001 exists and is looked up for real.
+    const reply = ((await res.json()) as { replies: { text: string }[] }).replies[0]!.text;
+    expect(reply).toContain('Order #1001');
+    expect(reply).toMatch(/Status: (Pending|In progress|Processing|Completed|Partial|Canceled|Refunded)/);
     expect(existsSync(path.join(cwd, '.smmbot', 'smmbot.db'))).toBe(true);
     const exit = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');
@@ -74,7 +86,8 @@ describe('smmbot CLI', () => {
     const r = cli(['doctor', '--port', '0'], tmp());
     expect(r.stdout).toContain('✓ config: embedded default');
     expect(r.stdout).toMatch(/✓ storage: sqlite/);
-    expect(r.stdout).toMatch(/! panel \(default\): none configured/);
+    expect(r.stdout).toMatch(/✓ panel \(default\): .* is reachable and accepts the key/);
+    expect(r.stdout).toMatch(/✓ panel \(default\) capabilities: orders\.get, /);
     expect(r.stdout).toContain('✓ channel webchat');
     expect(r.status).toBe(0);
   });
@@ -100,5 +113,36 @@ describe('smmbot CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('you> help');
     expect(r.stdout).toContain('Here is what I can do:');
+  });
+});
+
+describe('smmbot doctor with a configured panel', () => {
+  it('reports a refused key, and a reachable panel with its capabilities', async () => {
+    const { createPanelSim } = await import('@smmbot/panel-sim');
+    const sim = createPanelSim();
+    await sim.start();
+    try {
+      const cwd = tmp();
+      const config = (adminKey: string) =>
+        JSON.stringify({
+          simulator: { enabled: false },
+          tenants: [
+            { id: 'default', panel: { use: '@smmbot/panel-perfectpanel', options: { url: sim.url, adminKey } } },
+          ],
+        });
+      writeFileSync(path.join(cwd, 'smmbot.config.json'), config('wrong-key-0000000000000000000000000000000000'));
+      // The sim runs in this process: the CLI must run asynchronously so the sim can answer it.
+      const bad = await cliAsync(['doctor', '--port', '0'], cwd);
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(/✗ panel \(default\): .*refused the API key/);
+      expect(bad.stdout + bad.stderr).not.toContain('wrong-key-0000');
+      writeFileSync(path.join(cwd, 'smmbot.config.json'), config(sim.adminKey));
+      const good = await cliAsync(['doctor', '--port', '0'], cwd);
+      expect(good.stdout).toMatch(/✓ panel \(default\): .* is reachable/);
+      expect(good.stdout).toMatch(/✓ panel \(default\) orders\.get: ok/);
+      expect(good.status).toBe(0);
+    } finally {
+      await sim.stop();
+    }
   });
 });

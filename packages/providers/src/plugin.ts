@@ -23,7 +23,7 @@ const withoutUnknownKeys = (value: unknown, ctx: { issues: z.core.$ZodRawIssue[]
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const known = Object.fromEntries(Object.entries(value).filter(([k]) => k in declaredProvider.shape));
   for (const k of Object.keys(value)) {
-    if (!(k in known)) ctx.issues.push({ code: 'custom', message: `unknown provider option "${k}"`, path: [k] });
+    if (!(k in known)) ctx.issues.push({ code: 'custom', message: 'unknown provider option', path: [k], input: k });
   }
   return known;
 };

@@ -152,5 +152,9 @@ describe('providers plugin', () => {
     expect(() => providers({ syncOnBoot: 'yes' } as never)).toThrow(/syncOnBoot/);
     expect(() => providers({ providers: [{ ...ALPHA, url: 'ftp://x' }] })).toThrow(/providers\[0\]\.url/);
     expect(providersOptions.parse({})).toEqual({ providers: [], syncOnBoot: true });
+    // A typo in a declared provider is named, and the entry (with its key) is not echoed.
+    const typo = () => providers({ providers: [{ ...ALPHA, syncEvery: 60 } as never] });
+    expect(typo).toThrow(/providers\[0\]\.syncEvery: unknown provider option/);
+    expect(typo).not.toThrow(ALPHA.key);
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { redactSecrets } from '../logger.js';
 
 /**
  * Turns zod issues into lines a person can act on: the path, what was expected and what was found.
@@ -19,8 +20,10 @@ export function formatIssues(error: z.ZodError, prefix = ''): string[] {
 
 const SECRET_NAME = /key|token|secret|password|passwd|otp|authorization|cookie/i;
 
-function preview(value: unknown): string {
-  if (value === undefined) return 'nothing';
+function preview(raw: unknown): string {
+  if (raw === undefined) return 'nothing';
+  // Whole objects are echoed for unknown keys: censor secret-named fields inside them too.
+  const value = redactSecrets(raw);
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -102,6 +102,17 @@ const baseSchema = z.strictObject({
     .prefault([DEFAULT_TENANT]),
   plugins: z.array(pluginEntrySchema, { error: 'expected a list of plugins' }).default([]),
   shutdownTimeoutMs: wholeNumber(0, 600_000, 'milliseconds').default(10_000),
+  /**
+   * The bundled panel simulator (@smmbot/panel-sim) on loopback, as the panel of every tenant that has
+   * none. On by default only when the host runs without a config file (the embedded default).
+   */
+  simulator: z
+    .strictObject({
+      enabled: z.boolean({ error: 'expected true or false' }).optional(),
+      port: wholeNumber(0, 65_535, 'a port number').default(0),
+      seed: wholeNumber(0, 2 ** 31, 'a seed number').default(1),
+    })
+    .prefault({}),
 });
 
 export const hostConfigSchema = baseSchema

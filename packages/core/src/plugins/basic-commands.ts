@@ -90,7 +90,11 @@ export const basicCommands = definePlugin({
         (turn) => {
           // Free text with no command in it gets one polite line; a known verb we cannot serve yet says so.
           const known = turn.command && turn.command.id !== 'unknown';
-          const text = known ? options.fallbackText : `Sorry, I did not understand that. ${HELP_HINT}`;
+          const text = !known
+            ? `Sorry, I did not understand that. ${HELP_HINT}`
+            : turn.services.has(Tokens.Panel)
+              ? NOT_SWITCHED_ON
+              : options.fallbackText;
           return { reason: known ? 'not_available' : 'not_understood', replies: [{ text, template: 'fallback' }] };
         },
         { stage: Stage.FALLBACK },
@@ -100,3 +104,6 @@ export const basicCommands = definePlugin({
 });
 
 const HELP_HINT = 'Type "help" to see what I can do.';
+const NOT_SWITCHED_ON =
+  'This request is not switched on in the bot yet, so please contact our support team for it. ' +
+  'I can look up your orders right now: send "order" and the order number, e.g. order 54321.';

@@ -31,6 +31,7 @@ describe('hostConfigSchema defaults', () => {
       tenants: [{ id: 'default', name: 'Default workspace', botConfig: {} }],
       plugins: [],
       shutdownTimeoutMs: 10_000,
+      simulator: { port: 0, seed: 1 },
     });
     expect(defaultHostConfig()).toEqual(config);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { createLogger, type Engine, SmmbotError, Tokens } from '@smmbot/core';
+import { createLogger, type Engine, PanelError, Tokens } from '@smmbot/core';
+import { probePanel } from '@smmbot/panel-perfectpanel';
 import { composeEngine } from '../compose.js';
 import type { CliContext } from './context.js';
 
@@ -55,25 +56,7 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
     report('fail', 'storage', (err as Error).message);
   }
 
-  for (const tenant of config.tenants) {
-    const c = engine.forTenant(tenant.id);
-    if (!c.isRegistered(Tokens.Panel, true)) {
-      report(
-        'warn',
-        `panel (${tenant.id})`,
-        'none configured: order commands answer that the bot is not connected to a panel yet',
-      );
-      continue;
-    }
-    const panel = c.resolve(Tokens.Panel);
-    try {
-      await panel.getOrders(['1']);
-      report('ok', `panel (${tenant.id})`, `${panel.name} answers`);
-    } catch (err) {
-      const code = err instanceof SmmbotError ? `${err.code}: ` : '';
-      report('fail', `panel (${tenant.id})`, `${panel.name}: ${code}${(err as Error).message}`);
-    }
-  }
+  for (const tenant of config.tenants) await checkPanel(engine, tenant.id, report);
 
   const channels = engine.channels.all();
   if (channels.length === 0) report('fail', 'channels', 'none configured: nobody can reach the bot');
@@ -92,6 +75,41 @@ export async function doctorCommand(ctx: CliContext): Promise<number> {
   await engine.stop();
   ctx.print(failed ? '\nSome checks failed; see ✗ above.' : '\nAll checks passed.');
   return failed ? 1 : 0;
+}
+
+/** Reachability, key validity and capabilities of a tenant's panel (and the adapter's own probe). */
+async function checkPanel(engine: Engine, tenant: string, report: (s: Status, what: string, detail: string) => void) {
+  const what = `panel (${tenant})`;
+  const c = engine.forTenant(tenant);
+  if (!c.isRegistered(Tokens.Panel, true)) {
+    report('warn', what, 'none configured: order commands answer that the bot is not connected to a panel yet');
+    return;
+  }
+  const panel = c.resolve(Tokens.Panel);
+  try {
+    if (panel.ping) await panel.ping();
+    else await panel.getOrders(['1']);
+    report('ok', what, `${panel.name} is reachable and accepts the key`);
+  } catch (err) {
+    const kind = err instanceof PanelError ? err.kind : undefined;
+    const why =
+      kind === 'unauthorized'
+        ? 'the panel refused the API key'
+        : kind
+          ? `${kind}: ${(err as Error).message}`
+          : (err as Error).message;
+    report('fail', what, `${panel.name}: ${why}`);
+    return;
+  }
+  report('ok', `${what} capabilities`, [...panel.capabilities].join(', '));
+  const probe = await probePanel(panel).catch(() => undefined);
+  for (const p of probe ?? []) {
+    report(
+      p.status === 'ok' ? 'ok' : 'warn',
+      `${what} ${p.capability}`,
+      `${p.status}${p.detail ? ` — ${p.detail}` : ''}`,
+    );
+  }
 }
 
 function portIsFree(host: string, port: number): Promise<boolean> {

@@ -45,6 +45,8 @@ export async function loadHostConfig(options: LoadHostConfigOptions): Promise<Lo
   if (config.storage.driver === 'sqlite' && config.storage.path !== ':memory:') {
     config.storage = { driver: 'sqlite', path: path.resolve(cwd, config.storage.path) };
   }
+  // Without a config file the host runs the embedded default, whose panel is the simulator.
+  config.simulator.enabled ??= file === undefined;
   return { config, source: file ?? EMBEDDED_DEFAULT };
 }
 
