@@ -5,6 +5,7 @@ import { chatCommand } from './commands/chat.js';
 import { createCliContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { parseCliCommand } from './commands/parse.js';
+import { providersCommand, servicesCommand } from './commands/providers.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 
@@ -17,12 +18,16 @@ Commands:
   chat             talk to the bot in this terminal
   doctor           check config, storage, panel and channels, and say what is wrong
   parse "<text>"   print how a message is parsed, as JSON
+  providers [sync [name]]   list the upstream providers, or sync their catalogs now
+  services "<query>"        search the synced service catalogs by name or service id
   sim [seed]       run the panel simulator alone (default port 4010): both panel APIs, fault injection
 
 Options:
   -c, --config <file>   config file (default: smmbot.config.{ts,mts,js,mjs,json,yaml,yml} in this folder)
   -p, --port <n>        HTTP port (also PORT=<n>)
       --host <addr>     HTTP address to bind (default 127.0.0.1)
+      --tenant <id>     the tenant a command acts on (default: the config's first)
+      --limit <n>       how many results to print (services; default 20)
   -h, --help            this text
 `;
 
@@ -41,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const ctx = createCliContext(
-    { config: values.config, port: values.port, host: values.host },
+    { config: values.config, port: values.port, host: values.host, tenant: values.tenant, limit: values.limit },
     { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
   );
   switch (command) {
@@ -53,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
       return doctorCommand(ctx);
     case 'parse':
       return parseCliCommand(ctx, rest.join(' ') || undefined);
+    case 'providers':
+      return providersCommand(ctx, rest);
+    case 'services':
+      return servicesCommand(ctx, rest.join(' ') || undefined, Math.min(100, Number(values.limit ?? 20) || 20));
     case 'sim':
       return simCommand(ctx, rest[0]);
     default:
@@ -69,6 +78,8 @@ function parse(argv: string[]) {
       config: { type: 'string', short: 'c' },
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
+      tenant: { type: 'string' },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

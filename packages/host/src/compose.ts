@@ -22,7 +22,10 @@ const WEBCHAT = '@smmbot/channel-webchat';
  * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
  * config lists it itself, with its own options) and the built-in commands.
  */
-export async function composeEngine(config: HostConfig, options: { cwd: string; logger: Logger }): Promise<Engine> {
+export async function composeEngine(
+  config: HostConfig,
+  options: { cwd: string; logger: Logger; syncOnBoot?: boolean },
+): Promise<Engine> {
   const { cwd, logger } = options;
   const dataDir = path.resolve(cwd, config.dataDir);
   const storage =
@@ -37,7 +40,7 @@ export async function composeEngine(config: HostConfig, options: { cwd: string; 
   for (const tenant of config.tenants) {
     if (tenant.panel) listed.push(...(await loadPlugin({ ...tenant.panel, tenant: tenant.id }, cwd)));
   }
-  listed.push(...(await simulatorPlugins(config, logger)));
+  listed.push(...(await simulatorPlugins(config, logger, { syncOnBoot: options.syncOnBoot })));
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const secret = loadSecretKey(config.secretKey, dataDir);
 

@@ -1,13 +1,14 @@
 import type { BotPlugin, HostConfig, Logger } from '@smmbot/core';
 import { perfectPanel } from '@smmbot/panel-perfectpanel';
 import { createPanelSim, type PanelSim } from '@smmbot/panel-sim';
+import { providers } from '@smmbot/providers';
 
 /**
  * The embedded default's panel: starts @smmbot/panel-sim on loopback and connects every tenant that
  * has no panel of its own to it through the real PerfectPanel adapter, so a newcomer can try every
  * command against orders that progress over time. The sim stops with the engine.
  */
-export async function simulatorPlugins(config: HostConfig, logger: Logger): Promise<BotPlugin[]> {
+export async function simulatorPlugins(config: HostConfig, logger: Logger, options: { syncOnBoot?: boolean } = {}): Promise<BotPlugin[]> {
   const tenants = config.tenants.filter((t) => !t.panel).map((t) => t.id);
   if (!config.simulator.enabled || tenants.length === 0) return [];
   const sim = createPanelSim({ host: '127.0.0.1', port: config.simulator.port, seed: config.simulator.seed });
@@ -21,7 +22,16 @@ export async function simulatorPlugins(config: HostConfig, logger: Logger): Prom
       (p): BotPlugin => ({ ...p, name: `${p.name}@${tenant}`, tenant }),
     ),
   );
-  return [...panels, stopWithEngine(sim)];
+  // The simulator is also every such tenant's upstream provider (classic API), unless the config
+  // sets providers up itself: `smmbot services <query>` then searches a real-looking catalog.
+  const ownProviders = config.plugins.some((p) => p.use === '@smmbot/providers');
+  const catalog = ownProviders
+    ? []
+    : providers({
+        syncOnBoot: options.syncOnBoot ?? true,
+        providers: tenants.map((tenant) => ({ tenant, name: 'Simulator provider', url: `${sim.url}/api/v2`, key: sim.apiKey, aliases: ['smmprovider-a.example'] })),
+      });
+  return [...panels, ...catalog, stopWithEngine(sim)];
 }
 
 function stopWithEngine(sim: PanelSim): BotPlugin {

@@ -146,3 +146,21 @@ describe('smmbot doctor with a configured panel', () => {
     }
   });
 });
+
+describe('smmbot providers and services (embedded default: the simulator is the provider)', () => {
+  it('syncs the catalog and searches it by name and by service id', () => {
+    const cwd = tmp();
+    expect(cli(['providers'], cwd).stdout).toMatch(/Simulator provider\s+0 services .*never synced/);
+    const sync = cli(['providers', 'sync'], cwd);
+    expect(sync.status).toBe(0);
+    expect(sync.stdout).toMatch(/Simulator provider: baseline \+\d+ added, 0 changed, 0 removed/);
+    const again = cli(['providers', 'sync'], cwd);
+    expect(again.stdout).toMatch(/\+0 added, 0 changed, 0 removed, \d+ unchanged/);
+    const found = cli(['services', 'followers', '--limit', '3'], cwd);
+    expect(found.status).toBe(0);
+    expect(found.stdout).toMatch(/3 of \d+ service\(s\) matching "followers"/);
+    expect(found.stdout.split('\n').filter((l) => /followers/i.test(l) && !l.includes('matching'))).toHaveLength(3);
+    const id = /^\s*(\d+)\s/.exec(found.stdout)![1]!;
+    expect(cli(['services', id], cwd).stdout).toMatch(new RegExp(`^\\s*${id}\\s`, 'm'));
+  });
+});

@@ -6,12 +6,16 @@ export interface CliFlags {
   config?: string;
   port?: string;
   host?: string;
+  tenant?: string;
+  limit?: string;
 }
 
 /** What every CLI command gets: where it runs, its flags, and how to talk to the user. */
 export interface CliContext {
   cwd: string;
   flags: CliFlags;
+  /** The tenant a command acts on (`--tenant`), else the config's first. */
+  tenant?: string;
   env: NodeJS.ProcessEnv;
   loadConfig(): Promise<{ config: HostConfig; source: string }>;
   logger(level: string): Logger;
@@ -27,6 +31,7 @@ export function createCliContext(
   return {
     cwd,
     flags,
+    tenant: flags.tenant,
     env: process.env,
     async loadConfig() {
       const loaded = await loadHostConfig({ cwd, file: flags.config, env: process.env });
