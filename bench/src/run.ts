@@ -2,7 +2,9 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
+import { catalogSyncReport, runCatalogSync } from './scenarios/catalog-sync.js';
 import { engineOrderScenario } from './scenarios/engine-order.js';
+import { coalescingReport, runPanelCoalescing } from './scenarios/panel-coalescing.js';
 import { runSqliteQueries } from './scenarios/sqlite-queries.js';
 import { sqliteReport } from './scenarios/sqlite-report.js';
 import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
@@ -11,6 +13,9 @@ import { createWorkload } from './scenarios/workload.js';
 /** Targets are printed beside the figures; nothing here fails on them. */
 const TARGET_MSG_PER_SEC = 20_000;
 const TARGET_CPU_RATIO = 1.5;
+const TARGET_COALESCED_REQUESTS = 10;
+const TARGET_RESYNC_MS = 2_000;
+const TARGET_SYNC_RSS_MB = 300;
 
 const { values: args } = parseArgs({
   options: {
@@ -19,7 +24,10 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '20000' },
     senders: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '1000' },
-    /** Profiling aid: run only one scenario (`engine`, `telegraf` or `sqlite`); no comparison is printed. */
+    /**
+     * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing` or
+     * `catalog-sync`); no engine/telegraf comparison is printed.
+     */
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
   },
@@ -70,6 +78,19 @@ async function main(): Promise<void> {
     log('');
     log(sqliteReport(sqliteQueries));
   }
+  collect();
+  const panelCoalescing =
+    only && only !== 'panel-coalescing' ? undefined : await runPanelCoalescing({ rounds, warmup, gc: collect, log });
+  if (panelCoalescing) {
+    log('');
+    log(coalescingReport(panelCoalescing, TARGET_COALESCED_REQUESTS));
+  }
+  collect();
+  const catalogSync = only && only !== 'catalog-sync' ? undefined : await runCatalogSync({ log });
+  if (catalogSync) {
+    log('');
+    log(catalogSyncReport(catalogSync, { resyncMs: TARGET_RESYNC_MS, rssMb: TARGET_SYNC_RSS_MB }));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -86,10 +107,18 @@ async function main(): Promise<void> {
       loadAfter,
     },
     workload: { messages: workload.messages, senders: workload.senders, batch: workload.batch, rounds, warmup },
-    targets: { msgPerSec: TARGET_MSG_PER_SEC, cpuRatio: TARGET_CPU_RATIO },
+    targets: {
+      msgPerSec: TARGET_MSG_PER_SEC,
+      cpuRatio: TARGET_CPU_RATIO,
+      coalescedRequests: TARGET_COALESCED_REQUESTS,
+      resyncMs: TARGET_RESYNC_MS,
+      syncRssMb: TARGET_SYNC_RSS_MB,
+    },
     scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
     comparison,
     sqliteQueries,
+    panelCoalescing,
+    catalogSync,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

@@ -8,7 +8,11 @@ import { providers } from '@smmbot/providers';
  * has no panel of its own to it through the real PerfectPanel adapter, so a newcomer can try every
  * command against orders that progress over time. The sim stops with the engine.
  */
-export async function simulatorPlugins(config: HostConfig, logger: Logger, options: { syncOnBoot?: boolean } = {}): Promise<BotPlugin[]> {
+export async function simulatorPlugins(
+  config: HostConfig,
+  logger: Logger,
+  options: { syncOnBoot?: boolean } = {},
+): Promise<BotPlugin[]> {
   const tenants = config.tenants.filter((t) => !t.panel).map((t) => t.id);
   if (!config.simulator.enabled || tenants.length === 0) return [];
   const sim = createPanelSim({ host: '127.0.0.1', port: config.simulator.port, seed: config.simulator.seed });
@@ -29,7 +33,13 @@ export async function simulatorPlugins(config: HostConfig, logger: Logger, optio
     ? []
     : providers({
         syncOnBoot: options.syncOnBoot ?? true,
-        providers: tenants.map((tenant) => ({ tenant, name: 'Simulator provider', url: `${sim.url}/api/v2`, key: sim.apiKey, aliases: ['smmprovider-a.example'] })),
+        providers: tenants.map((tenant) => ({
+          tenant,
+          name: 'Simulator provider',
+          url: `${sim.url}/api/v2`,
+          key: sim.apiKey,
+          aliases: ['smmprovider-a.example'],
+        })),
       });
   return [...panels, ...catalog, stopWithEngine(sim)];
 }

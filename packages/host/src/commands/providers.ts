@@ -4,9 +4,16 @@ import { composeEngine } from '../compose.js';
 import type { CliContext } from './context.js';
 
 /** Composes the configured engine quietly, runs `fn` with the provider service, then stops. */
-async function withProviders(ctx: CliContext, fn: (engine: Engine, tenant: string) => Promise<number>): Promise<number> {
+async function withProviders(
+  ctx: CliContext,
+  fn: (engine: Engine, tenant: string) => Promise<number>,
+): Promise<number> {
   const { config } = await ctx.loadConfig();
-  const engine = await composeEngine(config, { cwd: ctx.cwd, logger: createLogger({ level: 'warn' }), syncOnBoot: false });
+  const engine = await composeEngine(config, {
+    cwd: ctx.cwd,
+    logger: createLogger({ level: 'warn' }),
+    syncOnBoot: false,
+  });
   await engine.start();
   try {
     if (!engine.container.isRegistered(ProviderServiceToken, true)) {
@@ -48,7 +55,10 @@ export function providersCommand(ctx: CliContext, args: string[]): Promise<numbe
       try {
         const r = await service.sync(tenant, p.id);
         if ('skipped' in r) ctx.print(`${p.name}: skipped, another process is syncing it`);
-        else ctx.print(`${p.name}: ${r.baseline ? 'baseline ' : ''}+${r.added} added, ${r.changed} changed, ${r.removed} removed, ${r.unchanged} unchanged in ${r.durationMs} ms`);
+        else
+          ctx.print(
+            `${p.name}: ${r.baseline ? 'baseline ' : ''}+${r.added} added, ${r.changed} changed, ${r.removed} removed, ${r.unchanged} unchanged in ${r.durationMs} ms`,
+          );
       } catch (err) {
         failed++;
         ctx.print(`${p.name}: sync failed: ${(err as Error).message}`);
@@ -69,7 +79,9 @@ export function servicesCommand(ctx: CliContext, query: string | undefined, limi
       return 0;
     }
     for (const s of page.items) {
-      ctx.print(`${s.serviceId.padStart(6)}  ${(names.get(s.providerId) ?? '?').padEnd(20)}  ${String(s.rate ?? '-').padStart(8)}  ${s.isNew ? '[new] ' : ''}${s.name}`);
+      ctx.print(
+        `${s.serviceId.padStart(6)}  ${(names.get(s.providerId) ?? '?').padEnd(20)}  ${String(s.rate ?? '-').padStart(8)}  ${s.isNew ? '[new] ' : ''}${s.name}`,
+      );
     }
     ctx.print(`${page.items.length} of ${page.total} service(s)${query ? ` matching "${query}"` : ''}`);
     return 0;
