@@ -11,6 +11,7 @@ import type { SmmbotError } from './errors.js';
 import type { InboundMessage, OutboundMessage, SendReceipt } from './message.js';
 import type { JobRun } from './scheduler.js';
 import type { DispatchAction, DispatchResult, Outcome, Turn, Verdict } from './turn.js';
+import type { TurnResult } from './turn-runner.js';
 
 /** Named stages for tap ordering: use these, never bare numbers. Lower runs first. */
 export const Stage = { GUARD: -1000, PRE: -100, DEFAULT: 0, POST: 100, FALLBACK: 1000 } as const;
@@ -46,6 +47,8 @@ export function createHooks() {
     reply: new AsyncSeriesWaterfallHook<[OutboundMessage, ReplyContext]>(['message', 'context'], 'reply'),
     schedule: new HookMap((key: string) => new AsyncSeriesHook<[JobRun]>(['run'], `schedule:${key}`), 'schedule'),
     sent: new AsyncParallelHook<[SendReceipt]>(['receipt'], 'sent'),
+    /** After every turn that got past dedupe (answered, silent, dropped or failed): message logs, metrics. */
+    settled: new AsyncSeriesHook<[Turn, TurnResult]>(['turn', 'result'], 'settled'),
     error: new SyncHook<[SmmbotError, Turn | undefined]>(['error', 'turn'], 'error'),
     shutdown: new AsyncSeriesHook<[]>([], 'shutdown'),
   };

@@ -29,3 +29,4 @@ export * from './plugins/basic-commands.js';
 export * from './local-scheduler.js';
 export * from './secrets.js';
 export * from './storage-guards.js';
+export * from './roles.js';

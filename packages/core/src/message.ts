@@ -47,6 +47,8 @@ export interface OutboundMessage {
   template?: string;
   /** Facts the text must keep (order ids, numbers, links) for rewriting taps to respect. */
   facts?: string[];
+  /** Template variables (see ReplyDraft.vars). */
+  vars?: Record<string, string | number>;
   meta?: Record<string, unknown>;
 }
 

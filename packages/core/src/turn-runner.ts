@@ -62,15 +62,28 @@ export class TurnRunner {
     let turn: Turn | undefined;
     try {
       turn = await this.createTurn(turnId, message, lazyLog);
-      const result = await this.process(turn, replies);
+      const processed = await this.process(turn, replies);
+      const result =
+        turn.silent && processed.status === 'answered'
+          ? { ...processed, status: 'silent' as const, reason: processed.reason ?? 'silent' }
+          : processed;
+      await this.settle(turn, result);
       await kv.set(message.tenantId, dedupeKey, 'done', this.deps.doneTtlMs);
       const fields = { status: result.status, reason: result.reason, replies: replies.length };
       if (child) child.info(fields, 'turn handled');
       else logger.info({ ...bindings, ...fields }, 'turn handled');
       return result;
     } catch (thrown) {
-      return await this.fail(thrown, { turnId, message, turn, log: lazyLog(), replies, dedupeKey });
+      const failed = await this.fail(thrown, { turnId, message, turn, log: lazyLog(), replies, dedupeKey });
+      if (turn) await this.settle(turn, failed);
+      return failed;
     }
+  }
+
+  /** Runs `settled` taps (message logs, metrics); their failure is logged, never surfaced to the customer. */
+  private async settle(turn: Turn, result: TurnResult): Promise<void> {
+    if (!hasTaps(this.deps.hooks.settled)) return;
+    await this.deps.hooks.settled.promise(turn, result).catch((err) => turn.log.error({ err }, 'a settled tap failed'));
   }
 
   private async createTurn(id: string, message: InboundMessage, log: () => Logger): Promise<Turn> {
@@ -82,6 +95,7 @@ export class TurnRunner {
       locale: 'auto',
       config: await this.deps.config.get(message.tenantId),
       priority: false,
+      silent: false,
       get log() {
         return log();
       },
@@ -132,7 +146,8 @@ export class TurnRunner {
       const draftMessage = this.toOutbound(turn.message, draft);
       const reply = this.deps.hooks.reply;
       const built = hasTaps(reply) ? await reply.promise(draftMessage, { turn }) : draftMessage;
-      await this.send(built, turn.log);
+      // Silent mode: the reply is built (and logged by `settled` taps) but never sent.
+      if (!turn.silent) await this.send(built, turn.log);
       sent.push(built);
     }
   }
@@ -154,6 +169,7 @@ export class TurnRunner {
       priority: draft.priority ?? 'support',
       template: draft.template,
       facts: draft.facts,
+      vars: draft.vars,
     };
   }
 
@@ -176,6 +192,11 @@ export class TurnRunner {
       this.deps.hooks.error.call(error, ctx.turn);
     } catch (reporterError) {
       ctx.log.error({ err: reporterError }, 'an error reporter failed');
+    }
+    if (ctx.turn?.silent) {
+      // A silent group gets no replies, not even an apology; the error is logged above.
+      await this.deps.kv.set(ctx.message.tenantId, ctx.dedupeKey, 'done', this.deps.doneTtlMs);
+      return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
     }
     const draft: ReplyDraft = { text: error.customerMessage, template: 'error' };
     let apology = this.toOutbound(ctx.message, draft);

@@ -14,6 +14,8 @@ export interface ReplyDraft {
   template?: string;
   /** Facts (order ids, statuses, numbers, links) a rewrite must keep. */
   facts?: string[];
+  /** Values a custom template may use as `{name}` (order_id, status, reason, ...). */
+  vars?: Record<string, string | number>;
   /** Defaults to the chat the message came from. */
   chatId?: string;
   priority?: ReplyPriority;
@@ -63,6 +65,8 @@ export interface Turn {
   config: BotConfig;
   /** Raised by dirty commands and consolation: staff should look first. */
   priority: boolean;
+  /** Silent mode (a silent group): the turn is processed and logged, but nothing is sent. */
+  silent: boolean;
   log: Logger;
   services: TurnServices;
   /** Free-form annotations taps share within one turn. */

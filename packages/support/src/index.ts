@@ -1,0 +1,10 @@
+import { support } from './plugin.js';
+
+export { createSupportContext, type SupportContext } from './context.js';
+export { type SupportOptions, supportOptions } from './options.js';
+export { PLUGIN_NAME, support } from './plugin.js';
+export * from './records.js';
+export { type LogDraft, type SupportState, supportState } from './state.js';
+export { DEFAULT_TEMPLATES, draft, renderTemplate, type TemplateKey } from './templates/defaults.js';
+
+export default support;
