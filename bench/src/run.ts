@@ -7,6 +7,7 @@ import { engineOrderScenario } from './scenarios/engine-order.js';
 import { coalescingReport, runPanelCoalescing } from './scenarios/panel-coalescing.js';
 import { runSqliteQueries } from './scenarios/sqlite-queries.js';
 import { sqliteReport } from './scenarios/sqlite-report.js';
+import { supportPipelineReport, supportPipelineScenario } from './scenarios/support-pipeline-report.js';
 import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
 import { createWorkload } from './scenarios/workload.js';
 
@@ -25,8 +26,8 @@ const { values: args } = parseArgs({
     senders: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '1000' },
     /**
-     * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing` or
-     * `catalog-sync`); no engine/telegraf comparison is printed.
+     * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
+     * `catalog-sync` or `support-pipeline`), or several separated by commas.
      */
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
@@ -53,10 +54,11 @@ async function main(): Promise<void> {
   if (!gc) log('note: run with node --expose-gc so the heap is collected between scenarios and rounds');
 
   const options = { rounds, warmup, gc: collect, log };
-  const only = args.only;
-  const ours = only && only !== 'engine' ? undefined : await runScenario(engineOrderScenario(workload), options);
+  const only = args.only?.split(',');
+  const selected = (name: string) => !only || only.includes(name);
+  const ours = !selected('engine') ? undefined : await runScenario(engineOrderScenario(workload), options);
   collect();
-  const anchor = only && only !== 'telegraf' ? undefined : await runScenario(telegrafAnchorScenario(workload), options);
+  const anchor = !selected('telegraf') ? undefined : await runScenario(telegrafAnchorScenario(workload), options);
   collect();
 
   if (ours) {
@@ -73,24 +75,30 @@ async function main(): Promise<void> {
   const comparison = ours && anchor ? compare(ours, anchor) : undefined;
 
   // The storage scenario runs after the engine ones and prints its own tables.
-  const sqliteQueries = only && only !== 'sqlite' ? undefined : await runSqliteQueries({ gc: collect, log });
+  const sqliteQueries = !selected('sqlite') ? undefined : await runSqliteQueries({ gc: collect, log });
   if (sqliteQueries) {
     log('');
     log(sqliteReport(sqliteQueries));
   }
   collect();
-  const panelCoalescing =
-    only && only !== 'panel-coalescing' ? undefined : await runPanelCoalescing({ rounds, warmup, gc: collect, log });
+  const panelCoalescing = !selected('panel-coalescing')
+    ? undefined
+    : await runPanelCoalescing({ rounds, warmup, gc: collect, log });
   if (panelCoalescing) {
     log('');
     log(coalescingReport(panelCoalescing, TARGET_COALESCED_REQUESTS));
   }
   collect();
-  const catalogSync = only && only !== 'catalog-sync' ? undefined : await runCatalogSync({ log });
+  const catalogSync = !selected('catalog-sync') ? undefined : await runCatalogSync({ log });
   if (catalogSync) {
     log('');
     log(catalogSyncReport(catalogSync, { resyncMs: TARGET_RESYNC_MS, rssMb: TARGET_SYNC_RSS_MB }));
   }
+  collect();
+  const pipeline = !selected('support-pipeline')
+    ? undefined
+    : await runScenario(supportPipelineScenario(workload), options);
+  const supportPipeline = pipeline ? supportPipelineReport(pipeline, ours, log) : undefined;
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
     sqliteQueries,
     panelCoalescing,
     catalogSync,
+    supportPipeline,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

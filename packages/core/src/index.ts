@@ -30,3 +30,4 @@ export * from './local-scheduler.js';
 export * from './secrets.js';
 export * from './storage-guards.js';
 export * from './roles.js';
+export * from './rules/index.js';

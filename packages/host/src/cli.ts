@@ -6,6 +6,7 @@ import { createCliContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { parseCliCommand } from './commands/parse.js';
 import { providersCommand, servicesCommand } from './commands/providers.js';
+import { rulesCommand } from './commands/rules.js';
 import { simCommand } from './commands/sim.js';
 import { startCommand } from './commands/start.js';
 
@@ -18,6 +19,7 @@ Commands:
   chat             talk to the bot in this terminal
   doctor           check config, storage, panel and channels, and say what is wrong
   parse "<text>"   print how a message is parsed, as JSON
+  rules "<name>"   print the refill window, start time and speed read from a service name, as JSON
   providers [sync [name]]   list the upstream providers, or sync their catalogs now
   services "<query>"        search the synced service catalogs by name or service id
   sim [seed]       run the panel simulator alone (default port 4010): both panel APIs, fault injection
@@ -58,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return doctorCommand(ctx);
     case 'parse':
       return parseCliCommand(ctx, rest.join(' ') || undefined);
+    case 'rules':
+      return rulesCommand(ctx, rest.join(' ') || undefined);
     case 'providers':
       return providersCommand(ctx, rest);
     case 'services':

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import {
-  basicCommands,
   type BotPlugin,
   createEngine,
   type Engine,
@@ -12,11 +11,13 @@ import {
 import { memoryStorage } from '@smmbot/storage-memory';
 import { sqliteStorage } from '@smmbot/storage-sqlite';
 import { webchat } from '@smmbot/channel-webchat';
+import { support } from '@smmbot/support';
 import { loadPlugin } from './plugins.js';
 import { loadSecretKey } from './secret-key.js';
 import { simulatorPlugins } from './simulator.js';
 
 const WEBCHAT = '@smmbot/channel-webchat';
+const SUPPORT = '@smmbot/support';
 
 /**
  * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
@@ -42,6 +43,7 @@ export async function composeEngine(
   }
   listed.push(...(await simulatorPlugins(config, logger, { syncOnBoot: options.syncOnBoot })));
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
+  const hasSupport = config.plugins.some((p) => p.use === SUPPORT);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
@@ -54,7 +56,9 @@ export async function composeEngine(
       storage,
       hasWebchat ? [] : webchat({ tenant: config.tenants[0]?.id ?? 'default' }),
       listed,
-      basicCommands(),
+      // The full support workflow (verification, ownership, eligibility, dispatch, logs, admin commands),
+      // unless the config lists it with its own options.
+      hasSupport ? [] : support(),
       {
         name: '@smmbot/host:secrets',
         register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }),

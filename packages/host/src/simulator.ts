@@ -17,6 +17,12 @@ export async function simulatorPlugins(
   if (!config.simulator.enabled || tenants.length === 0) return [];
   const sim = createPanelSim({ host: '127.0.0.1', port: config.simulator.port, seed: config.simulator.seed });
   await sim.start();
+  // The simulator stands in for the panel's own ticket inbox: show what lands there (the
+  // verification code of the demo flow), on stdout and not in the bot's log.
+  sim.state.onTicket((t) => {
+    const last = t.messages.at(-1)?.message ?? '';
+    process.stdout.write(`[panel simulator] ticket #${t.id} for "${t.user}": ${t.subject} — ${last}\n`);
+  });
   logger.info(
     { url: sim.url, tenants },
     'panel simulator running (embedded default): orders 1001-1010 belong to user "demo"',

@@ -53,15 +53,25 @@ describe('smmbot CLI', () => {
     const deadline = Date.now() + 20_000;
     while (!out.includes('smmbot is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain(`http://localhost:${port}/webchat`);
-    const res = await fetch(`http://127.0.0.1:${port}/webchat/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chatId: 'c', senderId: 'u', text: 'order 1001' }),
-    });
-    // The embedded default's panel is the simulator: demo order 1001 exists and is looked up for real.
-    const reply = ((await res.json()) as { replies: { text: string }[] }).replies[0]!.text;
-    expect(reply).toContain('Order #1001');
-    expect(reply).toMatch(/Status: (Pending|In progress|Processing|Completed|Partial|Canceled|Refunded)/);
+    const say = async (text: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/webchat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chatId: 'c', senderId: 'u', text }),
+      });
+      return ((await res.json()) as { replies: { text: string }[] }).replies.map((r) => r.text).join('\n');
+    };
+    // The whole customer journey on the embedded default: the simulator is the panel, and its ticket
+    // inbox (where the verification code lands) is printed by the host.
+    expect(await say('order 1001')).toMatch(/verify|username/i);
+    expect(await say('demo')).toMatch(/6-digit code has been sent/);
+    const code = /ticket #\d+ for "demo": .*?\b(\d{6})\b/.exec(out)?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    expect(await say(code!)).toMatch(/Verified!/);
+    const reply = await say('order 1001');
+    expect(reply).toContain('1001');
+    expect(reply).toMatch(/Pending|In progress|Processing|Completed|Partial|Canceled|Refunded/);
+    expect(await say('order 1')).toMatch(/not found|does not belong/);
     expect(existsSync(path.join(cwd, '.smmbot', 'smmbot.db'))).toBe(true);
     const exit = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');
@@ -73,7 +83,8 @@ describe('smmbot CLI', () => {
     const r = cli(['chat'], tmp(), 'help\nhello\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('bot> Here is what I can do:');
-    expect(r.stdout).toContain('bot> Sorry, I did not understand that.');
+    // Unverified: a greeting starts the verification flow.
+    expect(r.stdout).toMatch(/bot> Welcome! Please enter your panel username/);
   });
 
   it('parse prints the parsed command as JSON', () => {
@@ -162,5 +173,16 @@ describe('smmbot providers and services (embedded default: the simulator is the 
     expect(found.stdout.split('\n').filter((l) => /followers/i.test(l) && !l.includes('matching'))).toHaveLength(3);
     const id = /^\s*(\d+)\s/.exec(found.stdout)![1]!;
     expect(cli(['services', id], cwd).stdout).toMatch(new RegExp(`^\\s*${id}\\s`, 'm'));
+  });
+});
+
+describe('smmbot rules', () => {
+  it('prints the parsed service rules as JSON, and unknown rather than a guess', () => {
+    const r = cli(['rules', 'Instagram Followers [Refill: 30D] [Start Time: 0-1 Hour]'], tmp());
+    expect(r.status).toBe(0);
+    const rules = JSON.parse(r.stdout);
+    expect(rules.refill).toEqual({ kind: 'days', days: 30 });
+    expect(rules.startTime).toEqual({ minMinutes: 0, maxMinutes: 60 });
+    expect(JSON.parse(cli(['rules', 'TikTok Views 30Days Premium'], tmp()).stdout).refill).toEqual({ kind: 'unknown' });
   });
 });

@@ -1,13 +1,17 @@
 import { definePlugin, HELP_TEXT, Stage } from '@smmbot/core';
 import { createSupportContext } from './context.js';
-import { applyIdentity } from './identity/index.js';
-import { applyLog } from './log/index.js';
+import { applyIdentity, type IdentityService } from './identity/index.js';
+import type { InjectionToken } from 'tsyringe';
+import { applyLog, logServicesFor } from './log/index.js';
 import { supportOptions } from './options.js';
 import { applyOrders } from './orders/index.js';
 import { supportState } from './state.js';
 import { draft } from './templates/defaults.js';
 
 export const PLUGIN_NAME = '@smmbot/support';
+
+/** The customer/identity service (block, unblock, verify manually, list customers) for the dashboard. */
+export const IdentityServiceToken = Symbol('smmbot.support.IdentityService') as InjectionToken<IdentityService>;
 
 /**
  * The support workflow: who is talking (identities, roles, verification), what they may do
@@ -21,12 +25,20 @@ export const support = definePlugin({
     name: PLUGIN_NAME,
     apply({ hooks, container, logger }) {
       const ctx = createSupportContext(container, options, logger);
-      applyIdentity(ctx, hooks);
-      applyLog(ctx, hooks);
+      const identities = applyIdentity(ctx, hooks);
+      container.register(IdentityServiceToken, { useValue: identities });
+      applyLog(ctx, hooks, { services: logServicesFor(container, ctx) });
       applyOrders(ctx, hooks);
       hooks.command.for('help').tap('help', (turn) => {
         supportState(turn).log.action = 'help';
         return { reason: 'help', replies: [{ text: HELP_TEXT, template: 'help' }] };
+      });
+      hooks.command.for('greeting').tap('greeting', (turn) => {
+        supportState(turn).log.action = 'greeting';
+        supportState(turn).log.result = 'info';
+        // Greetings in groups are not answered once the sender is verified: people greet each other there.
+        if (turn.message.chat.kind === 'group') return { reason: 'group_greeting', replies: [] };
+        return { reason: 'greeting', replies: [draft('greeting')] };
       });
       hooks.command.for('unknown').tap(
         'not-understood',

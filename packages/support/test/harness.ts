@@ -44,7 +44,14 @@ export async function supportHarness(options: HarnessOptions = {}) {
     plugins: [
       memoryStorage(),
       channel.plugin(),
-      perfectPanel({ url: sim.url, adminKey: sim.adminKey, servicesApiKey: sim.apiKey, timeoutMs: 5_000 }),
+      // A high rate cap: p-queue's interval runs on real time, and tests make many calls on virtual time.
+      perfectPanel({
+        url: sim.url,
+        adminKey: sim.adminKey,
+        servicesApiKey: sim.apiKey,
+        timeoutMs: 5_000,
+        ratePerSecond: 100,
+      }),
       support(options.support ?? {}),
       ...(options.plugins ?? []),
     ],

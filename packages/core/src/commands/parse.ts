@@ -1,90 +1,133 @@
-import type { CommandId, ParsedCommand } from './types.js';
+import { parseAdmin } from './admin.js';
+import { extraText, isDirty } from './dirty.js';
+import { collectIds } from './ids.js';
+import { pickVerb, scanVerbs } from './match.js';
+import { lex } from './lexer.js';
+import { markLinks } from './links.js';
+import { K_PUNCT, K_WORD, TokenList } from './tokens.js';
+import type { AdminArgs, ParsedCommand, ParseOptions } from './types.js';
+import { BUILTIN, BUILTIN_FILTER, tenantTables } from './verbs.js';
+
+export { foldText, normalizeText } from './normalize.js';
+
+const DEFAULT_MAX_IDS = 100;
+const CODE = /^\d{6}$/;
+const BANG = /^!+$/;
+/** Reused for every message: parsing is synchronous, and the token arrays only grow. */
+const MAIN = new TokenList();
+const BUILTIN_ONLY = [BUILTIN];
+const BUILTIN_FILTER_ONLY = [BUILTIN_FILTER];
 
 /**
- * Verb phrases per command, longest first so `refill status` wins over `refill`.
- * The Support-workflows issue extends this (per-tenant aliases, custom commands, admin verbs).
+ * Parses a chat message into a command. Never throws: what it cannot place is `unknown`.
+ *
+ * One pass folds the text (NFKC for non-ASCII, other scripts' digits to ASCII, whitespace folded) and cuts
+ * it into tokens (`lex`); one pass over the tokens picks the ids and one more the verb. Order of checks:
+ * 1. `!verb ...` with a known admin verb (or a tenant alias of one) → `admin.*` with structured `adminArgs`;
+ * 2. a bare 6-digit number → `unknown` with `codeLike: true` (the OTP step);
+ * 3. verbs, by rank: staff (`refill verify`, `provider status`, first word only) > actions (refill, cancel,
+ *    speed up, refund, partial, fake complete, refill status) > tenant custom commands, ticket, balance,
+ *    services, my username > order lookup (order/check/status/details: with ids or alone) > help > greeting
+ *    (alone, no ids). In a rank the earliest verb wins; tenant aliases and custom triggers win over built-in
+ *    words at the same place.
+ * 4. nothing → `unknown` (an unrecognised `!word` is `unknown` with `admin: true`).
  */
-const VERBS: [CommandId, string[]][] = [
-  ['refill_status', ['refill status', 'refill-status', 'refillstatus']],
-  ['fake_complete', ['fake complete', 'fake-complete', 'force complete']],
-  ['my_username', ['my username', 'username', 'whoami']],
-  ['speedup', ['speed up', 'speed-up', 'speedup', 'speed']],
-  ['order', ['order status', 'order', 'check', 'status', 'details']],
-  ['refill', ['refill', 'refil']],
-  ['cancel', ['cancel', 'cancellation']],
-  ['refund', ['refund']],
-  ['partial', ['partial']],
-  ['balance', ['balance', 'funds']],
-  ['services', ['services', 'service list', 'pricelist']],
-  ['ticket', ['ticket']],
-  ['help', ['help', 'menu', 'commands', 'start']],
-];
-
-const ID_PATTERN = /#?\b(\d{1,12})\b/g;
-// One alternation, longest phrases first: a single exec finds the earliest verb, and at that
-// position the longest phrase (`refill status` before `refill`).
-const PHRASE_TO_ID = new Map(VERBS.flatMap(([id, phrases]) => phrases.map((p) => [p, id] as const)));
-const VERB_RE = new RegExp(
-  `(^|\\s)(${[...PHRASE_TO_ID.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map((p) => p.replace(/-/g, '\\-'))
-    .join('|')})(?=\\s|$)`,
-);
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-
-export function normalizeText(text: string): string {
-  // NFKC only changes non-ASCII text (full-width digits, Unicode-bold letters, ...): skip it for the rest.
-  const folded = ASCII.test(text) ? text : text.normalize('NFKC');
-  return folded.toLowerCase().replace(/\s+/g, ' ').trim();
+export function parseCommand(raw: string, options: ParseOptions = {}): ParsedCommand {
+  const text = typeof raw === 'string' ? raw : '';
+  try {
+    return parse(text, options && typeof options === 'object' ? options : {});
+  } catch {
+    // Defensive only: nothing above is expected to throw, but a chat message must never break a turn.
+    return blank(text);
+  }
 }
 
-/** Parses a chat message into a command. Never throws: what it cannot place is `unknown`. */
-export function parseCommand(raw: string, options: { maxIds?: number } = {}): ParsedCommand {
-  const text = typeof raw === 'string' ? raw : '';
-  const normalized = normalizeText(text);
-  const admin = normalized.startsWith('!');
-  const body = (admin ? normalized.slice(1) : normalized).replace(/^\/+/, '');
+function parse(text: string, options: ParseOptions): ParsedCommand {
+  // Tenant tables first: compiling them lexes the triggers (into their own lists).
+  const tenant = tenantTables(options);
+  const tokens = lex(text, MAIN);
+  markLinks(tokens);
+  const { folded, lowered: normalized } = tokens;
+  const { ids, truncated } = collectIds(tokens, maxIdsOf(options.maxIds));
+  const bang = tokens.count > 1 && tokens.kind[0] === K_PUNCT && BANG.test(tokens.text(0));
+  const tail = { raw: text, normalized };
 
-  const ids = unique([...body.matchAll(ID_PATTERN)].map((m) => m[1]!)).slice(0, options.maxIds ?? 100);
-  const words = body
-    .replace(ID_PATTERN, ' ')
-    .replace(/[,:;#]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-
-  if (admin) {
-    const [verb = '', ...args] = words.split(' ');
+  if (bang) {
+    const admin = parseAdmin(text, tokens, tenant);
+    if (admin) {
+      const { id, verb, args, takesIds, adminArgs, argsError } = admin;
+      const head = { id, ids: takesIds ? ids : [], args, extraText: '', dirty: false, admin: true, verb };
+      return {
+        ...head,
+        truncated: takesIds && truncated,
+        codeLike: false,
+        ...structured(adminArgs, argsError),
+        ...tail,
+      };
+    }
+  }
+  if (CODE.test(folded)) {
     return {
-      id: verb ? `!${verb}` : 'unknown',
+      id: 'unknown',
       ids,
-      args,
+      args: [],
       extraText: '',
       dirty: false,
-      admin: true,
-      raw: text,
-      normalized,
+      admin: false,
+      truncated,
+      codeLike: true,
+      ...tail,
     };
   }
 
-  const match = findVerb(words);
+  const scan = tenant.length
+    ? scanVerbs(tokens, [...tenant.map((t) => t.words), BUILTIN], [...tenant.map((t) => t.filter), BUILTIN_FILTER])
+    : scanVerbs(tokens, BUILTIN_ONLY, BUILTIN_FILTER_ONLY);
+  const match = pickVerb(scan, ids.length);
   if (!match) {
-    return { id: 'unknown', ids, args: [], extraText: words, dirty: false, admin: false, raw: text, normalized };
+    const head = { id: 'unknown', ids, args: bang ? words(tokens, 0) : [], extraText: extraText(tokens, -1, -1) };
+    return { ...head, dirty: false, admin: bang, truncated, codeLike: false, ...tail };
   }
-  const extraText = (words.slice(0, match.index) + ' ' + words.slice(match.index + match.p.length))
-    .replace(/\s+/g, ' ')
-    .trim();
-  // Ids + an action + the customer's own words: run the action, then console (spec "dirty commands").
-  const dirty = ids.length > 0 && extraText.split(' ').filter((w) => w.length > 1).length >= 2;
-  return { id: match.id, ids, args: [], extraText, dirty, admin: false, raw: text, normalized };
+
+  const { id } = match.phrase;
+  const { verb } = match;
+  const extra = extraText(tokens, match.from, match.to);
+  if (id.startsWith('staff.')) {
+    const usage = id === 'staff.refill_verify' ? 'refill verify <ids>' : '<ids> provider status';
+    const error = ids.length > 0 ? undefined : `the ids are missing; usage: ${usage}`;
+    const head = { id, ids, args: words(tokens, match.to + 1), extraText: extra, dirty: false, admin: true, verb };
+    return { ...head, truncated, codeLike: false, ...structured(error ? undefined : {}, error), ...tail };
+  }
+  const dirty = isDirty(id, ids.length, scan.ownWords - match.ownInVerb, scan.emphatic);
+  return { id, ids, args: [], extraText: extra, dirty, admin: false, verb, truncated, codeLike: false, ...tail };
 }
 
-function findVerb(words: string): { id: CommandId; p: string; index: number } | undefined {
-  const m = VERB_RE.exec(words);
-  if (!m) return undefined;
-  const p = m[2]!;
-  return { id: PHRASE_TO_ID.get(p)!, p, index: m.index + m[1]!.length };
+function structured(adminArgs: AdminArgs | undefined, argsError: string | undefined) {
+  return { ...(adminArgs ? { adminArgs } : {}), ...(argsError ? { argsError } : {}) };
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+/** Lower-cased words (not ids, not punctuation) from token `from` on. */
+function words(tokens: TokenList, from: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i < tokens.count; i++) if (tokens.kind[i] === K_WORD) out.push(tokens.lower(i));
+  return out;
+}
+
+function maxIdsOf(value: unknown): number {
+  return typeof value === 'number' && value >= 1 && Number.isFinite(value) ? Math.floor(value) : DEFAULT_MAX_IDS;
+}
+
+function blank(text: string): ParsedCommand {
+  return {
+    id: 'unknown',
+    ids: [],
+    args: [],
+    extraText: '',
+    dirty: false,
+    admin: false,
+    truncated: false,
+    codeLike: false,
+    raw: text,
+    normalized: '',
+  };
 }

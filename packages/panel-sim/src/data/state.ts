@@ -154,6 +154,13 @@ export class SimState {
     return this.tickets.filter((t) => t.user.toLowerCase() === want);
   }
 
+  private readonly ticketListeners: ((ticket: SimTicket) => void)[] = [];
+
+  /** Calls `fn` for every ticket opened from now on (a demo host shows them: the sim is the panel's inbox). */
+  onTicket(fn: (ticket: SimTicket) => void): void {
+    this.ticketListeners.push(fn);
+  }
+
   /** A customer opens a ticket (also what `POST /tickets/add` does). */
   addTicket(input: AddTicketInput): SimTicket {
     const user = this.getUser(input.username);
@@ -172,6 +179,7 @@ export class SimState {
       ],
     };
     this.tickets.push(ticket);
+    for (const fn of this.ticketListeners) fn(ticket);
     return ticket;
   }
 

@@ -55,9 +55,42 @@ export const DEFAULT_TEMPLATES = {
   route_missing: 'We could not send the {action} request for order #{order_id} automatically; our team will handle it.',
   provider_missing: 'We could not find the provider for order #{order_id}; our team will handle it.',
   action_unavailable: 'Sorry, {action} requests are not available through this bot. Please contact support.',
+  // Order commands (orders work): results, bulk replies, refusals and staff tools.
+  order_results: '{results}',
+  order_status_group: '*{status}*: {orders}',
+  order_nothing_left: 'Order #{order_id} has nothing left to deliver.',
+  action_rejected: 'The {action} request for order #{order_id} was not accepted by the panel. Our team can check it.',
+  action_failed: 'We could not send the {action} request for order #{order_id} right now. Please try again later.',
+  refill_status_none: 'No refill request was found for order #{order_id}.',
+  refill_status_sent: 'A refill of order #{order_id} was requested on {date} and is being handled.',
+  refund_already_refunded: 'Order #{order_id} has already been refunded.',
+  fake_complete_not_eligible: 'Order #{order_id} cannot be marked completed: it is {status}.',
+  ticket_missing_id: 'Please send the ticket id, for example: ticket 12345',
+  ticket_not_owned: 'Ticket #{ticket_id} does not belong to your account.',
+  services_count: 'We offer {count} services. See them all here: {url}',
+  services_count_only: 'We offer {count} services; the full list is on the panel website.',
+  balance_unknown: 'We could not read the balance of *{username}* right now. Please try again later.',
+  provider_command: '{command}',
+  refill_verify_line:
+    '#{order_id} | {status} | Start: {start_count} | Qty: {quantity} | Remains: {remains} | Delivered: {delivered} | Target: {target}{live} | Refill: {refill}',
+  provider_status_line: '#{order_id} | Provider OID: {provider_order_id} | Provider Status: {provider_status}',
   not_understood: 'Sorry, I did not understand that. Type "help" to see what I can do.',
+  greeting: 'Hello! Send an order number with what you need, for example *refill 54321*, or type *help* for the menu.',
   error: 'Sorry, something went wrong on our side. Please try again in a few minutes.',
   ticket_signature: 'Support Team',
+  // Staff and admin commands (!status, !broadcast, !resolve, !config).
+  admin_status:
+    'Status: Online | Uptime: {uptime}\nVerified Users: {verified_users} | Active Groups: {active_groups}\nAI Provider: {ai_provider}\nChat Mode: {chat_mode}',
+  admin_broadcast_usage: 'Usage: !broadcast <message>',
+  admin_broadcast_sent: 'Broadcast sent to {count} support group(s).{details}',
+  admin_resolve_usage: 'Usage: !resolve <ids> <status>. Ids are log serials (#1247) or order ids. Statuses: {statuses}',
+  admin_resolve_done: 'Marked {count} log entry(ies) as *{status}*: {serials}{details}',
+  admin_resolve_not_found: 'No log entry found for: {ids}.',
+  admin_config_usage: 'Usage: !config set <key> <value> | !config get <key> | !config list',
+  admin_config_set: 'Config updated: {key} = {value}',
+  admin_config_value: '{key} = {value}',
+  admin_config_list: '*Bot config*\n{list}',
+  admin_config_error: 'Config error: {error}',
 } as const;
 
 export type TemplateKey = keyof typeof DEFAULT_TEMPLATES;

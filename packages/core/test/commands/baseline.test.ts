@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/index.js';
+import { parseCommand } from '../../src/index.js';
 
+/** The baseline suite (formerly test/parse.test.ts), kept on the new command language. */
 describe('parseCommand (baseline)', () => {
   it.each([
     ['order 54321', 'order', ['54321']],
@@ -12,7 +13,9 @@ describe('parseCommand (baseline)', () => {
     ['ｏｒｄｅｒ　１２３', 'order', ['123']],
     ['my username', 'my_username', []],
     ['balance', 'balance', []],
-    ['hello there', 'unknown', []],
+    // A greeting now has its own id (the verification flow starts on it).
+    ['hello there', 'greeting', []],
+    ['hello, how do I pay with crypto', 'unknown', []],
     ['', 'unknown', []],
   ])('%j → %s %j', (text, id, ids) => {
     const cmd = parseCommand(text);
@@ -28,15 +31,17 @@ describe('parseCommand (baseline)', () => {
 
   it('reads admin commands with their arguments', () => {
     expect(parseCommand('!config set chat_mode ai')).toMatchObject({
-      id: '!config',
+      id: 'admin.config',
       args: ['set', 'chat_mode', 'ai'],
       admin: true,
+      adminArgs: { op: 'set', key: 'chat_mode', value: 'ai' },
     });
   });
 
   it('caps ids per message and drops repeats', () => {
     const many = Array.from({ length: 150 }, (_, i) => 1000 + i).join(' ');
     expect(parseCommand(`order ${many}`).ids).toHaveLength(100);
+    expect(parseCommand(`order ${many}`).truncated).toBe(true);
     expect(parseCommand('order 5 5 5').ids).toEqual(['5']);
   });
 

@@ -1,0 +1,467 @@
+import { describe, expect, it } from 'vitest';
+import { type ParsedCommand, type ParseOptions, parseCommand } from '../../src/index.js';
+
+type Expected = Partial<ParsedCommand>;
+type Case = [text: string, expected: Expected, options?: ParseOptions];
+
+const TENANT: ParseOptions = {
+  aliases: {
+    rf: 'refill',
+    ریفیل: 'refill',
+    'speed pls': 'speedup',
+    chk: 'order',
+    st: 'admin.status',
+    pv: 'staff.provider_status',
+  },
+  custom: ['Payment methods', 'promo', '!rules', 'usdt'],
+};
+
+const ids = (...values: number[]) => values.map(String);
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => String(from + i));
+
+/** Every example message of the spec's command sections, quoted as written there. */
+const SPEC: Case[] = [
+  // Order Commands
+  ['check 54321', { id: 'order', ids: ids(54321), dirty: false }],
+  ['order 54321, 54322, 54323', { id: 'order', ids: ids(54321, 54322, 54323) }],
+  ['refill 54321', { id: 'refill', ids: ids(54321) }],
+  ['refill 54321 54322 54323', { id: 'refill', ids: ids(54321, 54322, 54323) }],
+  // Quick reference, with an id in place of <id>
+  ['help', { id: 'help', ids: [] }],
+  ['order 54321', { id: 'order', ids: ids(54321) }],
+  ['refill status 54321', { id: 'refill_status', ids: ids(54321) }],
+  ['cancel 54321', { id: 'cancel', ids: ids(54321), dirty: false }],
+  ['speed up 54321', { id: 'speedup', ids: ids(54321) }],
+  ['refund 54321', { id: 'refund', ids: ids(54321) }],
+  ['partial 54321', { id: 'partial', ids: ids(54321) }],
+  ['fake complete 54321', { id: 'fake_complete', ids: ids(54321) }],
+  ['balance', { id: 'balance', ids: [] }],
+  ['services', { id: 'services', ids: [] }],
+  ['ticket 54321', { id: 'ticket', ids: ids(54321) }],
+  ['my username', { id: 'my_username', ids: [] }],
+  // Ticket AI: command tickets
+  ['speedup my order 54321', { id: 'speedup', ids: ids(54321), dirty: false }],
+  // Customer verification chat flow
+  ['Hello', { id: 'greeting', ids: [] }],
+  ['johndoe123', { id: 'unknown', ids: [], codeLike: false }],
+  ['284719', { id: 'unknown', ids: ids(284719), codeLike: true }],
+  // Admin & Staff Commands
+  ['!status', { id: 'admin.status', admin: true, adminArgs: {} }],
+  [
+    '!broadcast Maintenance scheduled tonight 11 PM - 1 AM UTC. Orders will process normally.',
+    {
+      id: 'admin.broadcast',
+      ids: [],
+      adminArgs: { message: 'Maintenance scheduled tonight 11 PM - 1 AM UTC. Orders will process normally.' },
+    },
+  ],
+  ['!support enable', { id: 'admin.group_flag', adminArgs: { flag: 'support', enable: true } }],
+  ['!marketing disable', { id: 'admin.group_flag', adminArgs: { flag: 'marketing', enable: false } }],
+  ['!silent enable', { id: 'admin.group_flag', adminArgs: { flag: 'silent', enable: true } }],
+  // The cheat sheet's `enable|disable` forms
+  ['!support disable', { adminArgs: { flag: 'support', enable: false } }],
+  ['!marketing enable', { adminArgs: { flag: 'marketing', enable: true } }],
+  ['!silent disable', { adminArgs: { flag: 'silent', enable: false } }],
+  ['!resolve 54321 escalated', { id: 'admin.resolve', ids: ids(54321), adminArgs: { status: 'escalated' } }],
+  ['!resolve 54321 54322 resolved', { id: 'admin.resolve', ids: ids(54321, 54322), adminArgs: { status: 'resolved' } }],
+  ['!config set chat_mode ai', { id: 'admin.config', adminArgs: { op: 'set', key: 'chat_mode', value: 'ai' } }],
+  [
+    '!config set cooldown_seconds 60',
+    { id: 'admin.config', ids: [], adminArgs: { op: 'set', key: 'cooldown_seconds', value: '60' } },
+  ],
+  ['!config set marketing_interval_hours 4', { adminArgs: { op: 'set', key: 'marketing_interval_hours', value: '4' } }],
+  ['!config list', { id: 'admin.config', adminArgs: { op: 'list' } }],
+  ['!config get chat_mode', { id: 'admin.config', adminArgs: { op: 'get', key: 'chat_mode' } }],
+  ['!verify-users johndoe123', { id: 'admin.verify_users', ids: [], adminArgs: { username: 'johndoe123' } }],
+  ['!remove-users johndoe123', { id: 'admin.remove_users', adminArgs: { username: 'johndoe123' } }],
+  ['!users', { id: 'admin.users', adminArgs: {} }],
+  ['!groups', { id: 'admin.groups', adminArgs: {} }],
+  ['refill verify 54321 54322 54323', { id: 'staff.refill_verify', admin: true, ids: ids(54321, 54322, 54323) }],
+  ['54321,54322 provider status', { id: 'staff.provider_status', admin: true, ids: ids(54321, 54322), adminArgs: {} }],
+  // Resolve statuses: open | escalated | ticket created | resolved | ignored
+  ['!resolve 54321 open', { adminArgs: { status: 'open' } }],
+  ['!resolve 54321 ticket created', { adminArgs: { status: 'ticket created' }, args: ['ticket', 'created'] }],
+  ['!resolve 54321 ignored', { adminArgs: { status: 'ignored' } }],
+  // support-automation-features
+  ['2274209 refill', { id: 'refill', ids: ids(2274209) }],
+  ['2274209, 2274210, 2274211 refill', { id: 'refill', ids: ids(2274209, 2274210, 2274211) }],
+  ['2323223 speed', { id: 'speedup', ids: ids(2323223) }],
+  ['2323223 cancel', { id: 'cancel', ids: ids(2323223) }],
+  ['2323223 refill', { id: 'refill', ids: ids(2323223) }],
+  ['details 2274209', { id: 'order', ids: ids(2274209) }],
+];
+
+const VERBS: Case[] = [
+  ['HELP', { id: 'help' }],
+  ['/help', { id: 'help', extraText: '' }],
+  ['help?', { id: 'help' }],
+  ['menu', { id: 'help', verb: 'menu' }],
+  ['commands please', { id: 'help' }],
+  ['/start', { id: 'help', verb: 'start' }],
+  ['my order did not start 54321', { id: 'order', ids: ids(54321), dirty: true }],
+  ['i need help', { id: 'help' }],
+  ['check 1', { id: 'order', verb: 'check' }],
+  ['status 54321', { id: 'order', verb: 'status', ids: ids(54321) }],
+  ['status', { id: 'order', ids: [] }],
+  ['status?', { id: 'order' }],
+  ['check', { id: 'order' }],
+  ['check my order', { id: 'order', ids: [] }],
+  ['order', { id: 'order', ids: [] }],
+  ['order status 54321', { id: 'order', verb: 'order status' }],
+  ['/order 54321', { id: 'order', ids: ids(54321) }],
+  ['what is the status of my account', { id: 'unknown' }],
+  ['I want to check something about the new service', { id: 'unknown' }],
+  ['refil 54321', { id: 'refill', verb: 'refil' }],
+  ['reffil 54321', { id: 'refill' }],
+  ['REFILL 54321', { id: 'refill' }],
+  ['Refill #54321', { id: 'refill', ids: ids(54321) }],
+  ['refill', { id: 'refill', ids: [] }],
+  ['refill-status 1', { id: 'refill_status' }],
+  ['refillstatus 1', { id: 'refill_status' }],
+  ['/refill_status 1', { id: 'refill_status' }],
+  ['check refill status 54321', { id: 'refill_status', ids: ids(54321) }],
+  ['cancle 54321', { id: 'cancel', verb: 'cancle' }],
+  ['cancell 54321', { id: 'cancel' }],
+  ['Cancel', { id: 'cancel', ids: [] }],
+  ['speedup 54321', { id: 'speedup', verb: 'speedup' }],
+  ['speed-up 54321', { id: 'speedup', verb: 'speed-up' }],
+  ['SPEED UP 54321', { id: 'speedup', verb: 'speed up' }],
+  ['speed 54321', { id: 'speedup', verb: 'speed' }],
+  ['speed', { id: 'speedup' }],
+  ['what is the speed of this service', { id: 'unknown' }],
+  ['fake-complete 5', { id: 'fake_complete' }],
+  ['fakecomplete 5', { id: 'fake_complete' }],
+  ['force complete 5', { id: 'fake_complete' }],
+  ['refund', { id: 'refund', ids: [] }],
+  ['i want a refund for 54321', { id: 'refund', ids: ids(54321), dirty: false }],
+  ['partial 1,2', { id: 'partial', ids: ids(1, 2) }],
+  ['my balance', { id: 'balance' }],
+  ['balance?', { id: 'balance' }],
+  ['check balance', { id: 'balance' }],
+  ['what is my balance', { id: 'balance' }],
+  ['funds', { id: 'balance' }],
+  ['I added balance yesterday but it never arrived', { id: 'unknown' }],
+  ['services please', { id: 'services' }],
+  ['service list', { id: 'services' }],
+  ['price list', { id: 'services' }],
+  ['your services are the worst', { id: 'unknown' }],
+  ['ticket #77', { id: 'ticket', ids: ids(77) }],
+  ['ticket', { id: 'ticket', ids: [] }],
+  ['i opened a ticket yesterday nobody answered', { id: 'unknown' }],
+  ['username', { id: 'my_username' }],
+  ['whoami', { id: 'my_username' }],
+  ['my username is johndoe123', { id: 'unknown' }],
+  // Rank: actions beat lookups, help and greetings; in a rank, the first verb wins.
+  ['order 54321 refill', { id: 'refill', ids: ids(54321) }],
+  ['hi, refill 54321', { id: 'refill', dirty: false }],
+  ['help refill 54321', { id: 'refill' }],
+  ['cancel 54321 and refund 54322', { id: 'cancel', ids: ids(54321, 54322), dirty: false }],
+  ['refund and cancel 54321', { id: 'refund' }],
+  ['check balance and services', { id: 'balance' }],
+  ['ticket 5 status', { id: 'ticket', ids: ids(5) }],
+];
+
+const IDS: Case[] = [
+  ['refill: #123, #124', { id: 'refill', ids: ids(123, 124), extraText: '' }],
+  ['refill #123,#124,#125', { ids: ids(123, 124, 125) }],
+  ['#123#124 refill', { id: 'refill', ids: ids(123, 124) }],
+  ['refill\n123\n124\n125', { ids: ids(123, 124, 125) }],
+  ['123\n124\nrefill', { id: 'refill', ids: ids(123, 124) }],
+  ['refill 123 124, 125 #126', { ids: ids(123, 124, 125, 126) }],
+  ['123 refill 124', { ids: ids(123, 124) }],
+  ['refill 124 123 124 123', { ids: ids(124, 123) }],
+  ['refill 5', { ids: ['5'] }],
+  ['refill 007', { ids: ['007'] }],
+  ['refill 123456789012', { ids: ['123456789012'] }],
+  ['refill 1234567890123', { ids: [] }],
+  ['refill 30days', { id: 'refill', ids: [] }],
+  ['refill x2', { id: 'refill', ids: [] }],
+  ['refill 54321 its been 3 days', { ids: ids(54321), dirty: true }],
+  ['refill 54321 still 500 followers missing', { ids: ids(54321) }],
+  ['refill 54321 dropped 50%', { ids: ids(54321) }],
+  ['refill 54321 i paid $5', { ids: ids(54321) }],
+  ['order 54321 at 11:30', { ids: ids(54321) }],
+  ['order 54321 on 12/05/2024', { ids: ids(54321) }],
+  ['order 12.5', { id: 'order', ids: [] }],
+  ['refill54321', { id: 'refill', ids: ids(54321) }],
+  ['order-54321', { id: 'order', ids: ids(54321) }],
+  ['order#54321', { id: 'order', ids: ids(54321) }],
+  ['refill54', { id: 'unknown', ids: [] }],
+  ['refill 54321.', { ids: ids(54321) }],
+  ['refill 54321.thanks', { ids: ids(54321), dirty: false }],
+  ['refill (54321)', { ids: ids(54321) }],
+  ['refill 54321-54322', { ids: [] }],
+  ['54321', { id: 'unknown', ids: ids(54321), codeLike: false }],
+  ['54321 54322', { id: 'unknown', ids: ids(54321, 54322) }],
+  [`refill ${range(1000, 100).join(' ')}`, { ids: range(1000, 100), truncated: false }],
+  [`refill ${range(1000, 101).join(',')}`, { ids: range(1000, 100), truncated: true }],
+  [`${range(1000, 150).join('\n')}\nrefill`, { id: 'refill', ids: range(1000, 100), truncated: true }],
+  [`refill ${[...range(1000, 100), ...range(1000, 100)].join(' ')}`, { ids: range(1000, 100), truncated: false }],
+  ['refill 1 2 3 4', { ids: ids(1, 2, 3), truncated: true }, { maxIds: 3 }],
+  ['refill 1 2 3', { ids: ids(1, 2, 3), truncated: false }, { maxIds: 3 }],
+  ['refill 1 2 1 2 3', { ids: ids(1, 2), truncated: true }, { maxIds: 2 }],
+  ['refill 1 2 3', { ids: ids(1, 2, 3) }, { maxIds: 0 }],
+  ['refill 1 2 3', { ids: ids(1, 2, 3) }, { maxIds: Number.NaN }],
+  ['refill 1 2 3', { ids: ids(1) }, { maxIds: 1.9 }],
+];
+
+const ADMIN: Case[] = [
+  ['!STATUS', { id: 'admin.status', normalized: '!status' }],
+  ['! status', { id: 'admin.status' }],
+  ['！ｓｔａｔｕｓ', { id: 'admin.status' }],
+  ['!status now', { id: 'admin.status', args: ['now'], adminArgs: {} }],
+  ['!broadcast', { id: 'admin.broadcast', argsError: expect.stringContaining('!broadcast <message>') }],
+  [
+    '!broadcast\n*Big SALE* today:\n_50% off_ all ~old~ `services`\n\n— Team',
+    { adminArgs: { message: '*Big SALE* today:\n_50% off_ all ~old~ `services`\n\n— Team' }, ids: [] },
+  ],
+  ['!BROADCAST   Hello World  ', { adminArgs: { message: 'Hello World' } }],
+  ['！ｂｒｏａｄｃａｓｔ Hello *World*', { id: 'admin.broadcast', adminArgs: { message: 'Hello *World*' } }],
+  ['! broadcast  Hello', { adminArgs: { message: 'Hello' } }],
+  ['\u200b!broadcast Hi there', { adminArgs: { message: 'Hi there' } }],
+  ['!broadcast:Hello *team*', { adminArgs: { message: 'Hello *team*' } }],
+  ['!broadcast: New services added 🎉', { adminArgs: { message: 'New services added 🎉' } }],
+  ['!broadcast refill 54321 is done', { id: 'admin.broadcast', ids: [], dirty: false }],
+  ['!broadcast 𝐁𝐨𝐥𝐝 news', { adminArgs: { message: '𝐁𝐨𝐥𝐝 news' } }],
+  ['!Support Disable', { adminArgs: { flag: 'support', enable: false } }],
+  ['!silent off', { adminArgs: { flag: 'silent', enable: false } }],
+  ['!marketing on', { adminArgs: { flag: 'marketing', enable: true } }],
+  [
+    '!silent',
+    { id: 'admin.group_flag', verb: 'silent', adminArgs: undefined, argsError: expect.stringContaining('enable') },
+  ],
+  ['!support maybe', { id: 'admin.group_flag', argsError: expect.any(String) }],
+  ['!resolve #54321, #54322 ticket-created', { ids: ids(54321, 54322), adminArgs: { status: 'ticket created' } }],
+  ['!resolve 54321 TICKET CREATED', { adminArgs: { status: 'ticket created' } }],
+  ['!resolve escalated 54321', { ids: ids(54321), adminArgs: { status: 'escalated' } }],
+  ['!resolve 54321', { adminArgs: undefined, argsError: expect.stringContaining('status') }],
+  ['!resolve 54321 done', { adminArgs: undefined, argsError: expect.stringContaining('status') }],
+  ['!resolve resolved', { argsError: expect.stringContaining('ids') }],
+  ['!CONFIG SET Chat_Mode AI', { adminArgs: { op: 'set', key: 'chat_mode', value: 'AI' } }],
+  [
+    '!config set ticket_signature Support Team',
+    { adminArgs: { op: 'set', key: 'ticket_signature', value: 'Support Team' } },
+  ],
+  [
+    '!config set ticket_poll_subject "Orders Support- AI"',
+    { adminArgs: { op: 'set', key: 'ticket_poll_subject', value: 'Orders Support- AI' } },
+  ],
+  ['!config set scheduler_timezone=UTC+6', { adminArgs: { op: 'set', key: 'scheduler_timezone', value: 'UTC+6' } }],
+  [
+    '!config set ticket_signature: “Support Team”',
+    { adminArgs: { op: 'set', key: 'ticket_signature', value: 'Support Team' } },
+  ],
+  [
+    '!config SET Ticket_Signature   The  Team\n',
+    { adminArgs: { op: 'set', key: 'ticket_signature', value: 'The  Team' } },
+  ],
+  ['!config set chat_mode', { adminArgs: undefined, argsError: expect.stringContaining('value') }],
+  ['!config get', { argsError: expect.stringContaining('key') }],
+  ['!config get chat_mode extra', { argsError: expect.stringContaining('one key') }],
+  ['!config', { argsError: expect.stringContaining('!config list') }],
+  ['!config delete chat_mode', { id: 'admin.config', argsError: expect.any(String) }],
+  ['!verify-users JohnDoe123', { adminArgs: { username: 'JohnDoe123' } }],
+  ['!verify_users @john', { id: 'admin.verify_users', adminArgs: { username: 'john' } }],
+  ['!verify users john', { id: 'admin.verify_users', adminArgs: { username: 'john' } }],
+  ['!verify-users 123456', { id: 'admin.verify_users', ids: [], adminArgs: { username: '123456' } }],
+  ['!verify-users', { argsError: expect.stringContaining('username') }],
+  ['!remove-users john doe', { id: 'admin.remove_users', argsError: expect.any(String) }],
+  ['!refill verify 54321', { id: 'staff.refill_verify', admin: true, ids: ids(54321) }],
+  ['!refill 54321', { id: 'refill', admin: false, ids: ids(54321) }],
+  ['!foo bar', { id: 'unknown', admin: true, args: ['foo', 'bar'] }],
+  ['!!! refill 54321 now!!', { id: 'refill', admin: false }],
+  ['refill verify', { id: 'staff.refill_verify', argsError: expect.stringContaining('ids') }],
+  ['Refill-Verify #54321, #54322', { id: 'staff.refill_verify', ids: ids(54321, 54322) }],
+  ['54321 provider-status', { id: 'staff.provider_status' }],
+  ['provider status 54321', { id: 'staff.provider_status', ids: ids(54321) }],
+  ['please refill verify 54321', { id: 'refill', admin: false }],
+  ['status !config list', { id: 'unknown', admin: false }],
+];
+
+const TENANT_CASES: Case[] = [
+  ['rf 54321', { id: 'refill', verb: 'rf', ids: ids(54321) }, TENANT],
+  ['RF 54321', { id: 'refill' }, TENANT],
+  ['54321 rf', { id: 'refill', ids: ids(54321) }, TENANT],
+  ['ریفیل ۵۴۳۲۱', { id: 'refill', ids: ids(54321) }, TENANT],
+  ['ريفيل 54321', { id: 'refill' }, TENANT],
+  ['speed pls 54321', { id: 'speedup', verb: 'speed pls' }, TENANT],
+  ['chk 54321', { id: 'order' }, TENANT],
+  ['chk', { id: 'order' }, TENANT],
+  ['!st', { id: 'admin.status', verb: 'st', adminArgs: {} }, TENANT],
+  ['54321 pv', { id: 'staff.provider_status', admin: true }, TENANT],
+  ['rf 54321', { id: 'unknown' }],
+  ['payment methods', { id: 'custom:Payment methods' }, TENANT],
+  ['what are your PAYMENT METHODS?', { id: 'custom:Payment methods' }, TENANT],
+  ['promo', { id: 'custom:promo' }, TENANT],
+  ['!rules', { id: 'custom:!rules' }, TENANT],
+  ['rules', { id: 'custom:!rules' }, TENANT],
+  ['refill 54321 promo', { id: 'refill' }, TENANT],
+  ['usdt payment not added', { id: 'custom:usdt' }, TENANT],
+  ['promo', { id: 'unknown' }],
+  ['rf 1', { id: 'refill' }, { aliases: { rf: 'refill' }, custom: [] }],
+  ['x', { id: 'unknown' }, { aliases: { '': 'refill', '!!': 'cancel', y: 'unknown' }, custom: ['', '   ', '🔥'] }],
+  ['refill 1', { id: 'custom:refill' }, { custom: ['refill'] }],
+  ['refill 1', { id: 'cancel' }, { aliases: { refill: 'cancel' } }],
+];
+
+const DIRTY: Case[] = [
+  ['cancel 54321 this is taking forever!!', { id: 'cancel', dirty: true, extraText: 'this is taking forever!!' }],
+  ['refill 123 please its dropping again', { id: 'refill', dirty: true, extraText: 'please its dropping again' }],
+  ['Cancel 54321 This Is Taking FOREVER', { dirty: true, extraText: 'This Is Taking FOREVER' }],
+  ['refill 123 please', { dirty: false, extraText: 'please' }],
+  ['refill 123 pls', { dirty: false }],
+  ['refill order id #123', { dirty: false }],
+  ['refill my order no 123 thanks sir', { dirty: false }],
+  ['cancel order #123 thank you', { dirty: false }],
+  ['Hi sir, please refill 123', { dirty: false }],
+  ['can you please cancel order 123', { dirty: false }],
+  ['refill 123 urgent', { dirty: false }],
+  ['refill 123 scam!!', { dirty: true }],
+  ['refill 123 why??', { dirty: true }],
+  ['refill 123 urgent asap', { dirty: true }],
+  ['bro its been 3 days, refill 54321', { id: 'refill', dirty: true, ids: ids(54321) }],
+  ['54321 speed up, nothing started yet', { id: 'speedup', dirty: true }],
+  ['order 54321 why not started yet?', { id: 'order', dirty: true }],
+  ['cancel this is taking forever!!', { id: 'cancel', dirty: false, ids: [] }],
+  ['ticket 77 nobody answers me!!', { id: 'ticket', dirty: false }],
+  ['!broadcast refill 54321 this is taking forever', { dirty: false }],
+  ['refill verify 54321 this is taking forever', { dirty: false }],
+  ['refill 123 and cancel 124', { dirty: false }],
+  ['speed up 54321 😡😡', { dirty: false, extraText: '😡😡' }],
+  ['refill 54321 dropped!!!', { dirty: true }],
+  ['rf 54321 دیر شده خیلی', { id: 'refill', dirty: true }, TENANT],
+];
+
+const GREETINGS: Case[] = [
+  ['hi', { id: 'greeting', verb: 'hi' }],
+  ['Hi!', { id: 'greeting' }],
+  ['hello', { id: 'greeting' }],
+  ['hello there', { id: 'greeting' }],
+  ['HEY 👋', { id: 'greeting' }],
+  ['salam', { id: 'greeting' }],
+  ['Assalamu Alaikum', { id: 'greeting', verb: 'assalamu alaikum' }],
+  ['assalam o alaikum sir', { id: 'greeting' }],
+  ['AOA', { id: 'greeting' }],
+  ['السلام عليكم', { id: 'greeting' }],
+  ['good morning', { id: 'greeting', verb: 'good morning' }],
+  ['Good evening team', { id: 'greeting' }],
+  ['hello 54321', { id: 'unknown', ids: ids(54321) }],
+  ['hello how do I add funds with crypto', { id: 'unknown' }],
+  ['hi, my followers dropped', { id: 'unknown' }],
+  ['hey help', { id: 'help' }],
+  ['hello my username', { id: 'my_username' }],
+];
+
+const CODES: Case[] = [
+  ['284719', { codeLike: true, id: 'unknown', ids: ids(284719) }],
+  [' 284719 \n', { codeLike: true }],
+  ['２８４７１９', { codeLike: true, ids: ids(284719) }],
+  ['٢٨٤٧١٩', { codeLike: true, ids: ids(284719) }],
+  ['۲۸۴۷۱۹', { codeLike: true, ids: ids(284719) }],
+  ['28471', { codeLike: false, id: 'unknown' }],
+  ['2847190', { codeLike: false }],
+  ['284 719', { codeLike: false }],
+  ['code 284719', { codeLike: false, id: 'unknown' }],
+  ['order 284719', { codeLike: false, id: 'order' }],
+  ['#284719', { codeLike: false, ids: ids(284719) }],
+];
+
+const UNICODE: Case[] = [
+  ['ｏｒｄｅｒ　１２３', { id: 'order', ids: ids(123), normalized: 'order 123' }],
+  ['ＲＥＦＩＬＬ ５４３２１', { id: 'refill', ids: ids(54321) }],
+  ['𝐫𝐞𝐟𝐢𝐥𝐥 54321', { id: 'refill' }],
+  ['𝗖𝗮𝗻𝗰𝗲𝗹 𝟱𝟰𝟯𝟮𝟭', { id: 'cancel', ids: ids(54321) }],
+  ['𝓻𝓮𝓯𝓲𝓵𝓵 54321', { id: 'refill' }],
+  ['𝚛𝚎𝚏𝚒𝚕𝚕 54321', { id: 'refill' }],
+  ['ʀᴇꜰɪʟʟ 54321', { id: 'refill' }],
+  ['ⓡⓔⓕⓘⓛⓛ 54321', { id: 'refill' }],
+  ['refill ١٢٣٤٥', { ids: ids(12345) }],
+  ['refill ۱۲۳۴۵', { ids: ids(12345) }],
+  ['refill ১২৩৪৫', { ids: ids(12345) }],
+  ['refill १२३४५', { ids: ids(12345) }],
+  ['re\u200bfill 54321', { id: 'refill' }],
+  ['\u202erefill 54321\u202c', { id: 'refill' }],
+  ['refill\u00a054321', { id: 'refill', ids: ids(54321) }],
+  ['reﬁll 54321', { id: 'refill' }],
+  ['REFİLL 54321', { id: 'refill', normalized: 'refill 54321' }],
+  ['Refill 54321 — it’s dropping again', { dirty: true, extraText: '— it’s dropping again' }],
+];
+
+/** Links, e-mail addresses and mentions give neither ids nor verbs, and do not make a command dirty. */
+const LINKS: Case[] = [
+  [
+    'refill 54321 https://t.me/channel/12345',
+    { id: 'refill', ids: ids(54321), dirty: false, extraText: 'https://t.me/channel/12345' },
+  ],
+  ['refill 54321 https://instagram.com/p/CxYz123/', { ids: ids(54321), dirty: false }],
+  ['54321 cancel instagram.com/p/99887/', { id: 'cancel', ids: ids(54321), dirty: false }],
+  ['www.example.com/refill/77', { id: 'unknown', ids: [] }],
+  ['https://panel.com/refill/99', { id: 'unknown', ids: [] }],
+  ['@923001234567 refill 54321', { id: 'refill', ids: ids(54321), dirty: false }],
+  ['@john hi', { id: 'greeting' }],
+  ['/start@SmmBot', { id: 'help', verb: 'start' }],
+  ['/order@SmmBot 54321', { id: 'order', ids: ids(54321) }],
+  ['john@gmail.com balance', { id: 'balance' }],
+  ['refill 54321 link: https://instagram.com/p/x it dropped again!!', { dirty: true }],
+];
+
+const JUNK: Case[] = [
+  ['', { id: 'unknown', ids: [], extraText: '', normalized: '' }],
+  ['   \n\t ', { id: 'unknown', normalized: '' }],
+  ['!', { id: 'unknown', admin: false }],
+  ['!!!', { id: 'unknown' }],
+  ['???', { id: 'unknown' }],
+  ['#', { id: 'unknown', extraText: '' }],
+  ['#####', { id: 'unknown' }],
+  ['🙂🙂🙂', { id: 'unknown', extraText: '🙂🙂🙂' }],
+  ['asdfghjkl', { id: 'unknown' }],
+  ['lorem ipsum dolor sit amet', { id: 'unknown', extraText: 'lorem ipsum dolor sit amet' }],
+  ['\u0000\u0001\u0002', { id: 'unknown' }],
+  ['\ud800 refill 54321 \udfff', { id: 'refill', ids: ids(54321) }],
+  ['<script>alert(1)</script>', { id: 'unknown' }],
+  ["'; DROP TABLE orders; --", { id: 'unknown' }],
+  ['refill'.repeat(50), { id: 'unknown' }],
+  ['9'.repeat(5000), { id: 'unknown', ids: [] }],
+  ['http://example.com/order/54321', { id: 'unknown', ids: [] }],
+  ['+92 300 1234567', { id: 'unknown' }],
+  ['{"order": 54321}', { id: 'order', ids: ids(54321) }],
+  ['/', { id: 'unknown' }],
+];
+
+type Row = [group: string, text: string, expected: Expected, options: ParseOptions | undefined];
+const GROUPS: [string, Case[]][] = [
+  ['spec', SPEC],
+  ['verbs', VERBS],
+  ['ids', IDS],
+  ['admin', ADMIN],
+  ['tenant', TENANT_CASES],
+  ['dirty', DIRTY],
+  ['greeting', GREETINGS],
+  ['code', CODES],
+  ['unicode', UNICODE],
+  ['links', LINKS],
+  ['junk', JUNK],
+];
+const ALL: Row[] = GROUPS.flatMap(([group, cases]) =>
+  cases.map(([text, expected, options]): Row => [group, text, expected, options]),
+);
+
+describe('parseCommand: the command language', () => {
+  it('has at least 200 cases', () => {
+    expect(ALL.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it.each(ALL)('[%s] %j', (_group, text, expected, options) => {
+    const cmd = parseCommand(text, options);
+    for (const [key, value] of Object.entries(expected)) {
+      expect(cmd[key as keyof ParsedCommand], key).toEqual(value);
+    }
+    // Invariants every result keeps.
+    expect(cmd.raw).toBe(text);
+    expect(cmd.ids.length).toBeLessThanOrEqual(options?.maxIds && options.maxIds >= 1 ? options.maxIds : 100);
+    expect(new Set(cmd.ids).size).toBe(cmd.ids.length);
+    for (const id of cmd.ids) expect(id).toMatch(/^\d{1,12}$/);
+    if (cmd.dirty) expect(cmd.ids.length).toBeGreaterThan(0);
+    if (cmd.adminArgs) expect(cmd.argsError).toBeUndefined();
+  });
+});
