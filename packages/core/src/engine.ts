@@ -138,6 +138,9 @@ export class Engine {
       logger: this.logger,
       config: this.container.resolve(Tokens.TenantConfig),
       containerFor: (tenant) => this.forTenant(tenant),
+      lexicon: this.container.isRegistered(Tokens.CommandLexicon, true)
+        ? this.container.resolve(Tokens.CommandLexicon)
+        : undefined,
       claimTtlMs: 5 * 60_000,
       doneTtlMs: this.options.dedupeTtlMs ?? 24 * 60 * 60_000,
     });

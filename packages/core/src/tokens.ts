@@ -1,6 +1,7 @@
 import type { InjectionToken } from 'tsyringe';
 import type { AiProvider } from './ai.js';
 import type { ChannelRegistry } from './channel.js';
+import type { CommandLexicon } from './commands/types.js';
 import type { Clock } from './clock.js';
 import type { HttpRoutes } from './http.js';
 import type { Logger } from './logger.js';
@@ -28,4 +29,6 @@ export const Tokens = {
   Http: Symbol('smmbot.Http') as InjectionToken<HttpRoutes>,
   Secrets: Symbol('smmbot.Secrets') as InjectionToken<SecretBox>,
   TenantConfig: Symbol('smmbot.TenantConfig') as InjectionToken<TenantConfigSource>,
+  /** Tenant words for commands (aliases, custom command triggers) the parser should know. */
+  CommandLexicon: Symbol('smmbot.CommandLexicon') as InjectionToken<CommandLexicon>,
 } as const;

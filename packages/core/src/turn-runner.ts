@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { Clock } from './clock.js';
 import { parseCommand } from './commands/parse.js';
+import type { CommandLexicon, ParseOptions } from './commands/types.js';
 import { PluginError, type SmmbotError, toSmmbotError } from './errors.js';
 import type { EngineHooks } from './hooks.js';
 import type { Logger } from './logger.js';
@@ -35,11 +36,14 @@ export interface TurnRunnerDeps {
   claimTtlMs: number;
   /** Handled message ids are remembered this long, so redeliveries are never answered twice. */
   doneTtlMs: number;
+  /** Tenant command words for the parser, when a plugin registered them. */
+  lexicon?: CommandLexicon;
 }
 
 /** Runs one inbound message through dedupe → inbound → verify → command → reply → outbox. */
 export class TurnRunner {
   private readonly services = new Map<string, TurnServices>();
+  private readonly parseCache = new Map<string, { words: unknown; options: ParseOptions }>();
 
   constructor(private readonly deps: TurnRunnerDeps) {}
 
@@ -104,6 +108,17 @@ export class TurnRunner {
     };
   }
 
+  /** Parse options per tenant, cached: the parser compiles aliases and custom words once per object. */
+  private parseOptions(turn: Turn): ParseOptions {
+    const words = this.deps.lexicon?.forTenant(turn.tenantId);
+    const maxIds = turn.config.max_ids_per_message;
+    const cached = this.parseCache.get(turn.tenantId);
+    if (cached && cached.words === words && cached.options.maxIds === maxIds) return cached.options;
+    const options: ParseOptions = { maxIds, ...(words ?? {}) };
+    this.parseCache.set(turn.tenantId, { words, options });
+    return options;
+  }
+
   /** One services object per tenant, not per turn: turns are the hot path. */
   private servicesFor(tenant: string): TurnServices {
     let services = this.services.get(tenant);
@@ -122,6 +137,10 @@ export class TurnRunner {
     const { hooks } = this.deps;
     // Hooks without taps are skipped: calling one still costs a promise and a compiled call.
     if (hasTaps(hooks.inbound)) turn.message = await hooks.inbound.promise(turn.message, turn);
+    // Parsed before verify: gates (verification, permissions) decide on the command, not on raw text.
+    const command = parseCommand(turn.message.text, this.parseOptions(turn));
+    turn.command = command;
+    if (command.dirty) turn.priority = true;
     const verdict = hasTaps(hooks.verify) ? await hooks.verify.promise(turn) : undefined;
     if (verdict?.kind === 'drop') return { turnId: turn.id, status: 'dropped', reason: verdict.reason, replies };
     if (verdict?.kind === 'answer') {
@@ -129,9 +148,6 @@ export class TurnRunner {
       return { turnId: turn.id, status: 'answered', reason: verdict.reason, replies };
     }
 
-    const command = parseCommand(turn.message.text, { maxIds: turn.config.max_ids_per_message });
-    turn.command = command;
-    if (command.dirty) turn.priority = true;
     let outcome: Outcome | undefined = await hooks.command.get(command.id)?.promise(turn, command);
     if (!outcome && command.id !== 'unknown') outcome = await hooks.command.get('unknown')?.promise(turn, command);
     if (!outcome || outcome.replies.length === 0) {

@@ -28,9 +28,19 @@ export const supportOptions = z.object({
   providerCommandsByProvider: z
     .record(z.string(), z.object({ refill: z.string(), cancel: z.string(), speedup: z.string() }).partial())
     .default({}),
-  /** Per-tenant command aliases (`rf` → refill) and custom commands (trigger → reply text). */
+  /** Command aliases (`rf` → refill) and custom commands (trigger → reply text), for every tenant ... */
   aliases: z.record(z.string(), z.string()).default({}),
   customCommands: z.record(z.string(), z.string()).default({}),
+  /** ... and per tenant, added to (and winning over) the ones above. */
+  tenants: z
+    .record(
+      z.string(),
+      z.object({
+        aliases: z.record(z.string(), z.string()).default({}),
+        customCommands: z.record(z.string(), z.string()).default({}),
+      }),
+    )
+    .default({}),
 });
 
 export type SupportOptions = z.output<typeof supportOptions>;

@@ -1,4 +1,5 @@
-import { definePlugin, HELP_TEXT, Stage } from '@smmbot/core';
+import { definePlugin, HELP_TEXT, Stage, Tokens } from '@smmbot/core';
+import { applyCustomCommands, commandLexicon } from './commands.js';
 import { createSupportContext } from './context.js';
 import { applyIdentity, type IdentityService } from './identity/index.js';
 import type { InjectionToken } from 'tsyringe';
@@ -23,12 +24,16 @@ export const support = definePlugin({
   options: supportOptions,
   setup: (options) => ({
     name: PLUGIN_NAME,
+    register(container) {
+      container.register(Tokens.CommandLexicon, { useValue: commandLexicon(options) });
+    },
     apply({ hooks, container, logger }) {
       const ctx = createSupportContext(container, options, logger);
       const identities = applyIdentity(ctx, hooks);
       container.register(IdentityServiceToken, { useValue: identities });
       applyLog(ctx, hooks, { services: logServicesFor(container, ctx) });
       applyOrders(ctx, hooks);
+      applyCustomCommands(options, hooks);
       hooks.command.for('help').tap('help', (turn) => {
         supportState(turn).log.action = 'help';
         return { reason: 'help', replies: [{ text: HELP_TEXT, template: 'help' }] };

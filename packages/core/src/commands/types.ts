@@ -130,3 +130,9 @@ export interface ParsedCommand {
 export function adminArgsOf<K extends keyof AdminArgsMap>(command: ParsedCommand, id: K): AdminArgsMap[K] | undefined {
   return command.id === id ? (command.adminArgs as AdminArgsMap[K] | undefined) : undefined;
 }
+
+/** Per-tenant command words, registered under `Tokens.CommandLexicon` (e.g. by the support plugin). */
+export interface CommandLexicon {
+  /** Must return the same object for the same tenant while unchanged: the parser compiles it once per object. */
+  forTenant(tenant: string): Pick<ParseOptions, 'aliases' | 'custom'>;
+}

@@ -79,8 +79,9 @@ export function usernameOf(text: string): string | undefined {
   return m[1]!;
 }
 
-export function classify(text: string, maxIds?: number): FlowInput {
-  const command = parseCommand(text, { maxIds });
+export function classify(text: string, maxIds?: number, parsed?: ParsedCommand): FlowInput {
+  // The engine's parse (with the tenant's aliases and custom words) when there is one.
+  const command = parsed ?? parseCommand(text, { maxIds });
   const normalized = command.normalized;
   if (command.admin || normalized.startsWith('!')) return { kind: 'admin', command };
   const code = CODE.exec(normalizeText(text));

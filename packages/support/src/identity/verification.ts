@@ -51,7 +51,7 @@ export class VerificationFlow {
   async run(turn: Turn): Promise<Verdict | undefined> {
     const identity = supportState(turn).identity;
     if (!turn.config.verification_enabled || !identity || identity.panelUser || isStaff(turn.role)) return undefined;
-    const input = classify(turn.message.text, turn.config.max_ids_per_message);
+    const input = classify(turn.message.text, turn.config.max_ids_per_message, turn.command);
     if (input.kind === 'admin' || input.kind === 'allowed') return undefined;
     const store = new FlowStore(this.ctx.kv, turn.tenantId, identity.id);
     const flow = await store.flow();
@@ -229,4 +229,8 @@ function note(turn: Turn, result: NonNullable<LogDraft['result']>, reason: strin
 /** A typed code never reaches the message log: the turn's text (and raw payload) is replaced. */
 function redact(turn: Turn): void {
   turn.message = { ...turn.message, text: REDACTED_CODE, raw: undefined };
+  // The engine parsed the message before this gate: its parse carries the digits too.
+  if (turn.command) {
+    turn.command = { ...turn.command, ids: [], args: [], extraText: '', raw: REDACTED_CODE, normalized: REDACTED_CODE };
+  }
 }
