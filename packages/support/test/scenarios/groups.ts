@@ -90,8 +90,6 @@ export const groups: Scenario[] = [
     ],
   },
   {
-    // An override of order_not_found is NOT used for `order 999999` (the look-up reply is built from
-    // blocks without vars, so custom mode sends it as built): see the report. Balance is re-rendered.
     name: 'custom chat mode: a template override words the reply',
     setup: { link: { 'customer-1': 'demo' }, botConfig: { chat_mode: 'custom' } },
     steps: [
@@ -103,8 +101,16 @@ export const groups: Scenario[] = [
             '_Funds_: {balance} ({currency})',
           )),
       },
+      {
+        check: async (h) =>
+          void (await new TemplateStore(h.engine.container.resolve(Tokens.Kv), h.clock).set(
+            'default',
+            'order_not_found',
+            'Nope #{order_id}',
+          )),
+      },
       { say: 'balance', expect: /^_Funds_: \d+\.\d\d \(USD\)$/ },
-      { say: 'order 999999', expect: 'Order #999999: not found. Please check the number.' },
+      { say: 'order 999999', expect: 'Nope #999999' },
     ],
   },
   {

@@ -1,6 +1,15 @@
 import type { OrderStatus, Outcome, PanelOrder, ParsedCommand, RefillStatus, Turn } from '@smmbot/core';
 import { DEFAULT_TEMPLATES, draft, renderTemplate } from '../../templates/defaults.js';
-import { factsOf, formatDate, idList, orderBlock, orderVars, outcomeLines, STATUS_LABEL } from '../format.js';
+import {
+  factsOf,
+  formatDate,
+  groupedReply,
+  idList,
+  orderBlock,
+  orderVars,
+  outcomeLines,
+  STATUS_LABEL,
+} from '../format.js';
 import { type Actor, ownershipRefusal } from '../ownership.js';
 import type { OrderOutcome } from '../types.js';
 import { type RefillRecord, refillKey } from './actions.js';
@@ -51,6 +60,8 @@ export async function orderStatus(_env: OrdersEnv, turn: Turn, command: ParsedCo
       replies: [{ text: orderBlock(only, { provider: actor.anyOwner }), template: 'order_status', vars, facts }],
     };
   }
+  // Only refusals (not found, not owned): their grouped lines keep their templates (custom mode applies).
+  if (shown.length === 0) return { reason: 'order_status', replies: [groupedReply(outcomeLines(refusals), facts)] };
   const blocks: string[] = [];
   if (shown.length > FULL_DETAIL_MAX) blocks.push(statusGroups(shown));
   else blocks.push(...shown.map((o) => orderBlock(o, { provider: actor.anyOwner })));
