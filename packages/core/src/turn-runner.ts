@@ -91,7 +91,8 @@ export class TurnRunner {
   }
 
   private async createTurn(id: string, message: InboundMessage, log: () => Logger): Promise<Turn> {
-    return {
+    const hooks = this.deps.hooks;
+    const turn: Turn = {
       id,
       tenantId: message.tenantId,
       message,
@@ -105,7 +106,9 @@ export class TurnRunner {
       },
       services: this.servicesFor(message.tenantId),
       state: {},
+      dispatch: (action) => hooks.dispatch.promise(action, turn),
     };
+    return turn;
   }
 
   /** Parse options per tenant, cached: the parser compiles aliases and custom words once per object. */

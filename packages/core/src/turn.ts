@@ -71,4 +71,6 @@ export interface Turn {
   services: TurnServices;
   /** Free-form annotations taps share within one turn. */
   state: Record<string, unknown>;
+  /** Runs the `dispatch` hook for an action that passed ownership, eligibility and cooldown checks. */
+  dispatch(action: DispatchAction): Promise<DispatchResult | undefined>;
 }

@@ -35,8 +35,8 @@ import { actionOrders, isOrderAction, type OrderAction, type OrderActionParams, 
  * - Actions with no provider command (refund, partial) and no panel capability end `route_missing`
  *   (staff take them from the log); `fake_complete` without the panel capability is `unavailable`.
  *
- * Plugins cannot call core hooks (their views are tap-only), so the order commands run the same routes
- * through `createDispatcher` in the same order; the taps make them available to any future caller.
+ * The order commands call them through the core `dispatch` hook (`turn.dispatch`), so routes other
+ * plugins tap take part in the same chain.
  */
 export type Dispatcher = (action: DispatchAction, turn: Turn) => Promise<DispatchResult>;
 
@@ -77,13 +77,8 @@ export function createDispatcher(ctx: SupportContext, hooks: PluginHooks): Dispa
   hooks.dispatch.tap('unrouted', (a, t) => (isOrderAction(a.kind) ? last(a, t) : undefined), {
     stage: Stage.FALLBACK,
   });
-  return async (action, turn) => {
-    for (const route of routes) {
-      const result = await route.run(action, turn);
-      if (result) return result;
-    }
-    return last(action, turn);
-  };
+  // Through the core hook, so routes other plugins tap (a helpdesk, a ticket route) take part too.
+  return async (action, turn) => (await turn.dispatch(action)) ?? last(action, turn);
 }
 
 async function panelRoute(
