@@ -1,3 +1,4 @@
+import { serviceRuleOverridesSchema } from '@smmbot/core';
 import { z } from 'zod';
 
 const role = z.enum(['owner', 'staff_admin', 'staff']);
@@ -31,6 +32,11 @@ export const supportOptions = z.object({
   /** Command aliases (`rf` → refill) and custom commands (trigger → reply text), for every tenant ... */
   aliases: z.record(z.string(), z.string()).default({}),
   customCommands: z.record(z.string(), z.string()).default({}),
+  /**
+   * Per-tenant service-rule overrides by service id, for names that say nothing or say it wrong:
+   * `{ default: { '1042': { refill: { kind: 'lifetime' } } } }`. They win over what the name says.
+   */
+  serviceRules: z.record(z.string(), serviceRuleOverridesSchema).default({}),
   /** ... and per tenant, added to (and winning over) the ones above. */
   tenants: z
     .record(

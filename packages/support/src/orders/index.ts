@@ -37,7 +37,7 @@ export function applyOrders(ctx: SupportContext, hooks: PluginHooks): void {
     ctx,
     dispatch: createDispatcher(ctx, hooks),
     cooldowns: new Cooldowns(ctx.kv, ctx.clock),
-    rules: new OrderRules(ctx.clock),
+    rules: new OrderRules(ctx.clock, ctx.options.serviceRules),
   };
   for (const action of ORDER_ACTIONS) {
     onCommand(hooks, env, action, (turn, command, actor) => runAction(env, turn, command, actor, action));

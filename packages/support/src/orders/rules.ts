@@ -5,6 +5,7 @@ import {
   type PanelService,
   parseServiceRules,
   resolveServiceRules,
+  type ServiceRuleOverrides,
   type ServiceRules,
   type Turn,
 } from '@smmbot/core';
@@ -19,12 +20,20 @@ const CATALOG_TTL_MS = 10 * 60_000;
 export class OrderRules {
   private readonly catalogs = new Map<string, { at: number; byId: Map<string, PanelService> }>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Per tenant, per service id: the owner's corrections (support option `serviceRules`). */
+    private readonly overrides: Record<string, ServiceRuleOverrides> = {},
+  ) {}
 
   async forOrder(turn: Turn, panel: PanelClient, order: PanelOrder): Promise<ServiceRules> {
+    const overrides = this.overrides[turn.tenantId] ?? {};
     if (turn.config.service_rules_source === 'panel_cache' && order.serviceId) {
       const service = (await this.catalog(turn.tenantId, panel))?.get(order.serviceId);
-      if (service) return resolveServiceRules(service);
+      if (service) return resolveServiceRules(service, overrides);
+    }
+    if (order.serviceId && Object.hasOwn(overrides, order.serviceId)) {
+      return resolveServiceRules({ id: order.serviceId, name: order.serviceName ?? '' }, overrides);
     }
     return parseServiceRules(order.serviceName ?? '');
   }
