@@ -9,33 +9,34 @@ import {
   type Turn,
 } from '@smmbot/core';
 import { supportState } from '../state.js';
-import { draft, renderTemplate } from '../templates/defaults.js';
+import { DEFAULT_TEMPLATES, draft, renderTemplate } from '../templates/defaults.js';
 
 /**
  * Reply texts of the user/group admin commands. (Candidates for templates/defaults.ts as `admin_*`
  * keys; kept here until they move, under the same keys.)
  */
-export const ADMIN_USER_TEXTS = {
-  admin_group_only: 'Please run {command} inside the group it is meant for.',
-  admin_verify_users_usage: 'Usage: !verify-users <username> (inside the group whose members you want to verify)',
-  admin_verify_users_not_found: 'Panel user *{username}* was not found, nobody was verified.',
-  admin_verify_users_done: 'Verified {count} member(s) of this group as *{username}*.{details}',
-  admin_remove_users_usage: 'Usage: !remove-users <username>',
-  admin_remove_users_done: 'Removed the verification of {count} chat(s) linked to *{username}*.',
-  admin_remove_users_none: 'No chats are linked to *{username}*.',
-  admin_users: '*Verified users* ({count})\n{list}',
-  admin_users_none: 'No verified users yet.',
-  admin_groups: '*Groups* ({count})\n{list}',
-  admin_groups_none: 'No groups yet: groups appear after the bot receives their first message.',
-  admin_group_flag_usage: 'Usage: !{flag} enable|disable (inside the group)',
-  admin_group_flag_done: '{flag_name} is now *{state}* for this group.',
-  admin_lookup_unavailable: 'This panel cannot look up users, so usernames cannot be checked here.',
-} as const;
+/** The user/group admin replies: keys of the shared template table (so custom mode can word them). */
+export const ADMIN_USER_KEYS = [
+  'admin_group_only',
+  'admin_verify_users_usage',
+  'admin_verify_users_not_found',
+  'admin_verify_users_done',
+  'admin_remove_users_usage',
+  'admin_remove_users_done',
+  'admin_remove_users_none',
+  'admin_users',
+  'admin_users_none',
+  'admin_groups',
+  'admin_groups_none',
+  'admin_group_flag_usage',
+  'admin_group_flag_done',
+  'admin_lookup_unavailable',
+] as const;
 
-export type AdminUserTextKey = keyof typeof ADMIN_USER_TEXTS;
+export type AdminUserTextKey = (typeof ADMIN_USER_KEYS)[number];
 
 export function adminReply(key: AdminUserTextKey, vars: Record<string, string | number> = {}): ReplyDraft {
-  return { text: renderTemplate(ADMIN_USER_TEXTS[key], vars), template: key, vars, priority: 'system' };
+  return { text: renderTemplate(DEFAULT_TEMPLATES[key], vars), template: key, vars, priority: 'system' };
 }
 
 /** Marks the log line and wraps the replies. */

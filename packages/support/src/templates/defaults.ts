@@ -91,6 +91,20 @@ export const DEFAULT_TEMPLATES = {
   admin_config_value: '{key} = {value}',
   admin_config_list: '*Bot config*\n{list}',
   admin_config_error: 'Config error: {error}',
+  admin_group_only: 'Please run {command} inside the group it is meant for.',
+  admin_verify_users_usage: 'Usage: !verify-users <username> (inside the group whose members you want to verify)',
+  admin_verify_users_not_found: 'Panel user *{username}* was not found, nobody was verified.',
+  admin_verify_users_done: 'Verified {count} member(s) of this group as *{username}*.{details}',
+  admin_remove_users_usage: 'Usage: !remove-users <username>',
+  admin_remove_users_done: 'Removed the verification of {count} chat(s) linked to *{username}*.',
+  admin_remove_users_none: 'No chats are linked to *{username}*.',
+  admin_users: '*Verified users* ({count})\n{list}',
+  admin_users_none: 'No verified users yet.',
+  admin_groups: '*Groups* ({count})\n{list}',
+  admin_groups_none: 'No groups yet: groups appear after the bot receives their first message.',
+  admin_group_flag_usage: 'Usage: !{flag} enable|disable (inside the group)',
+  admin_group_flag_done: '{flag_name} is now *{state}* for this group.',
+  admin_lookup_unavailable: 'This panel cannot look up users, so usernames cannot be checked here.',
 } as const;
 
 export type TemplateKey = keyof typeof DEFAULT_TEMPLATES;
