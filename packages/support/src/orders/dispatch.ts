@@ -93,21 +93,66 @@ async function panelRoute(
   if (!panel.capabilities.has(CAPABILITY[kind])) return undefined;
   const orders = await actionOrders(action, turn);
   const prefix = (action.params as OrderActionParams | undefined)?.idempotencyPrefix ?? turn.message.id;
-  const results = await Promise.all(
-    action.orderIds.map(async (orderId): Promise<RouteResult> => {
-      const order = orders.get(orderId);
-      const context = { orderId, provider: order?.provider, providerOrderId: order?.externalId };
-      try {
-        const r = await callPanel(panel, kind, orderId, order, { idempotencyKey: `${prefix}:${orderId}:${kind}` });
-        if (r?.ok) return { ...context, status: 'submitted', reference: r.reference };
-        return { ...context, status: 'rejected', error: r?.error ?? 'the panel did not accept it' };
-      } catch (err) {
-        turn.log.warn({ err, orderId, action: kind }, 'panel dispatch failed');
-        return { ...context, status: 'failed', error: (err as Error).message };
-      }
-    }),
-  );
+  const contextOf = (orderId: string) => {
+    const order = orders.get(orderId);
+    return { orderId, provider: order?.provider, providerOrderId: order?.externalId };
+  };
+  const toRoute = (orderId: string, r: ActionResult | undefined): RouteResult =>
+    r?.ok
+      ? { ...contextOf(orderId), status: 'submitted', reference: r.reference }
+      : { ...contextOf(orderId), status: 'rejected', error: r?.error ?? 'the panel did not accept it' };
+  let results: RouteResult[];
+  const batch = batchCall(panel, kind);
+  if (batch) {
+    // One call for the whole command (the adapter batches by 100): a bulk refill of 100 orders is one
+    // request, not 100. The idempotency key covers the batch, so a redelivered message acts once.
+    try {
+      const byId = new Map(
+        (await batch(action.orderIds, { idempotencyKey: `${prefix}:${action.orderIds.join(',')}:${kind}` })).map(
+          (r) => [r.orderId, r],
+        ),
+      );
+      results = action.orderIds.map((orderId) => toRoute(orderId, byId.get(orderId)));
+    } catch (err) {
+      turn.log.warn({ err, orderIds: action.orderIds, action: kind }, 'panel dispatch failed');
+      results = action.orderIds.map((orderId) => ({
+        ...contextOf(orderId),
+        status: 'failed',
+        error: (err as Error).message,
+      }));
+    }
+  } else {
+    results = await Promise.all(
+      action.orderIds.map(async (orderId): Promise<RouteResult> => {
+        try {
+          const r = await callPanel(panel, kind, orderId, orders.get(orderId), {
+            idempotencyKey: `${prefix}:${orderId}:${kind}`,
+          });
+          return toRoute(orderId, r);
+        } catch (err) {
+          turn.log.warn({ err, orderId, action: kind }, 'panel dispatch failed');
+          return { ...contextOf(orderId), status: 'failed', error: (err as Error).message };
+        }
+      }),
+    );
+  }
   return { route: 'panel', ok: results.every((r) => r.status === 'submitted'), detail: { results } };
+}
+
+/** The panel's bulk method for an action, when it takes a list of ids (all but set-partial). */
+function batchCall(
+  panel: PanelClient,
+  kind: OrderAction,
+): ((ids: string[], o: WriteOptions) => Promise<ActionResult[]>) | undefined {
+  const method = {
+    refill: panel.refill,
+    cancel: panel.cancel,
+    speedup: panel.speedUp,
+    refund: panel.refund,
+    fake_complete: panel.markCompleted,
+    partial: undefined,
+  }[kind];
+  return method?.bind(panel);
 }
 
 async function callPanel(
