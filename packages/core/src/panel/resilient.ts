@@ -65,7 +65,6 @@ export class ResilientPanel implements PanelClient {
     for (const method of [
       'ordersOfUser',
       'findUser',
-      'setPartial',
       'refillStatus',
       'balance',
       'services',
@@ -78,6 +77,11 @@ export class ResilientPanel implements PanelClient {
     ] as const) {
       const fn = inner[method];
       if (fn) (this as Record<string, unknown>)[method] = fn.bind(inner);
+    }
+    const setPartial = inner.setPartial?.bind(inner);
+    if (setPartial) {
+      this.setPartial = async (id, remains, o) =>
+        (await this.guarded('setPartial', [id], o ?? {}, async () => [await setPartial(id, remains, o)]))[0]!;
     }
     for (const method of ['refill', 'cancel', 'speedUp', 'refund', 'markCompleted'] as const) {
       if (inner[method])
@@ -133,9 +137,19 @@ export class ResilientPanel implements PanelClient {
     if (this.cache.size > max) this.cache.delete(this.cache.keys().next().value as string);
   }
 
-  private async write(method: WriteName, ids: string[], options: WriteOptions = {}): Promise<ActionResult[]> {
+  private write(method: WriteName, ids: string[], options: WriteOptions = {}): Promise<ActionResult[]> {
     const call = () =>
       (this.inner[method] as (i: string[], o?: WriteOptions) => Promise<ActionResult[]>).call(this.inner, ids, options);
+    return this.guarded(method, ids, options, call);
+  }
+
+  /** Runs a write under its idempotency record (with a key and a store), invalidating cached reads. */
+  private async guarded(
+    method: string,
+    ids: string[],
+    options: WriteOptions,
+    call: () => Promise<ActionResult[]>,
+  ): Promise<ActionResult[]> {
     for (const id of ids) this.cache.delete(id);
     const { kv, tenant } = this.options;
     if (!options.idempotencyKey || !kv) return call();

@@ -3,7 +3,7 @@ import type { ParsedCommand, ParseOptions } from '../../src/index.js';
 
 export type Expected = Partial<ParsedCommand>;
 export type Case = [text: string, expected: Expected, options?: ParseOptions];
-import { ids, range, TENANT } from './cases-spec.js';
+import { ids, TENANT } from './cases-spec.js';
 
 export const TENANT_CASES: Case[] = [
   ['rf 54321', { id: 'refill', verb: 'rf', ids: ids(54321) }, TENANT],

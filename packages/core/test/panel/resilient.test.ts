@@ -92,6 +92,24 @@ describe('ResilientPanel', () => {
     ]);
   });
 
+  it('guards setPartial with the same idempotency record', async () => {
+    const { inner, panel } = setup();
+    let calls = 0;
+    (inner as unknown as { setPartial: PanelClient['setPartial'] }).setPartial = async (id, remains) => {
+      calls++;
+      return { orderId: id, ok: true, reference: `p-${remains}` };
+    };
+    const again = new ResilientPanel(inner, {
+      tenant: 't',
+      clock: new VirtualClock(),
+      kv: createMemoryStorage(new VirtualClock()).kv,
+    });
+    const first = await again.setPartial!('7', 150, { idempotencyKey: 'm1:7:partial' });
+    expect(await again.setPartial!('7', 150, { idempotencyKey: 'm1:7:partial' })).toEqual(first);
+    expect(calls).toBe(1);
+    void panel;
+  });
+
   it('passes capabilities through and degrades clearly without one', () => {
     const { panel } = setup();
     expect(panel.cancel).toBeUndefined();
