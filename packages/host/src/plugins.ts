@@ -14,7 +14,11 @@ export async function loadPlugin(
 ): Promise<BotPlugin[]> {
   const mod = await importModule(entry.use, cwd);
   const factory = pickFactory(mod, entry.use);
-  const plugins = factory(entry.options ?? {});
+  // Plugins with a `tenant` option (channels, panels) get the entry's tenant in their options too.
+  const shape = (factory.options as { shape?: Record<string, unknown> }).shape;
+  const options =
+    entry.tenant && shape && 'tenant' in shape ? { ...entry.options, tenant: entry.tenant } : (entry.options ?? {});
+  const plugins = factory(options);
   // A tenant's plugin binds its capabilities (its panel, its channel) in that tenant's container,
   // under a name of its own so two tenants can use the same plugin.
   return entry.tenant

@@ -75,3 +75,20 @@ describe('host HTTP', () => {
     expect(res.body).not.toMatch(/at .*\.js/);
   });
 });
+
+describe('plugins bound to a tenant', () => {
+  it('hands the entry tenant to a channel plugin that has a tenant option', async () => {
+    const { loadPlugin } = await import('../src/index.js');
+    const [plugin] = await loadPlugin(
+      { use: '@smmbot/channel-webchat', tenant: 'shop2', options: { name: 'chat2', path: '/chat2' } },
+      process.cwd(),
+    );
+    expect(plugin).toMatchObject({ tenant: 'shop2', name: '@smmbot/channel-webchat:chat2@shop2' });
+    const { createEngine } = await import('@smmbot/core');
+    const { memoryStorage } = await import('@smmbot/storage-memory');
+    const engine = createEngine({ logger: silentLogger(), plugins: [memoryStorage(), plugin!] });
+    await engine.start();
+    expect(engine.channels.get('chat2')?.tenantId).toBe('shop2');
+    await engine.stop();
+  });
+});
