@@ -72,6 +72,11 @@ export class GreenApiChannel implements Channel {
   readonly name: string;
   readonly tenantId: string;
   private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
+  /** The engine's durable hand-off: stored before the 200, handled after (lose nothing on a crash). */
+  private acceptFn?: (message: InboundMessage) => Promise<void>;
+  private readonly persisting = new Set<Promise<void>>();
+  /** The stores started by the request being handled (handleWebhook is synchronous). */
+  private storing?: Promise<void>[];
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
@@ -85,8 +90,12 @@ export class GreenApiChannel implements Channel {
     this.tenantId = options.tenant;
   }
 
-  connect(receive: (message: InboundMessage) => Promise<TurnResult>): void {
+  connect(
+    receive: (message: InboundMessage) => Promise<TurnResult>,
+    accept?: (message: InboundMessage) => Promise<void>,
+  ): void {
     this.receiveFn = receive;
+    this.acceptFn = accept;
     this.stopped = false;
   }
 
@@ -101,11 +110,13 @@ export class GreenApiChannel implements Channel {
   }
 
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.persisting.size > 0) {
+      await Promise.allSettled([...this.inFlight, ...this.persisting]);
+    }
   }
 
   routes(plugin: string): HttpRoute[] {
-    return [{ method: 'POST', path: this.options.webhookPath, plugin, handler: (req) => this.handleWebhook(req) }];
+    return [{ method: 'POST', path: this.options.webhookPath, plugin, handler: (req) => this.handleDurably(req) }];
   }
 
   /** Checks the token, validates the body, answers 200 at once and hands text messages to the engine. */
@@ -139,7 +150,7 @@ export class GreenApiChannel implements Channel {
       return { status: 200, body: { ok: true } };
     }
     if (this.stopped || !this.receiveFn) return httpError(503, 'E_UNAVAILABLE', 'channel is not accepting messages');
-    this.track(this.receiveFn, inbound);
+    this.handOff(inbound);
     return { status: 200, body: { ok: true } };
   }
 
@@ -176,6 +187,39 @@ export class GreenApiChannel implements Channel {
       sentAt: webhook.timestamp * 1000,
       raw: webhook,
     };
+  }
+
+  /** The route's handler: the 200 goes out only after the messages of this request are stored. */
+  async handleDurably(req: HttpRequest): Promise<HttpResponse> {
+    const mine: Promise<void>[] = [];
+    this.storing = mine;
+    let res: HttpResponse;
+    try {
+      res = this.handleWebhook(req);
+    } finally {
+      this.storing = undefined;
+    }
+    // A message that could not be stored is not acknowledged: the platform delivers it again.
+    const stored = await Promise.allSettled(mine);
+    if (stored.some((r) => r.status === 'rejected'))
+      return httpError(503, 'E_UNAVAILABLE', 'could not store the message; retry');
+    return res;
+  }
+
+  /** Persist first (the engine's `accept`), then acknowledge; without it, hand over in the background. */
+  private handOff(message: InboundMessage): void {
+    if (!this.acceptFn) {
+      this.track(this.receiveFn!, message);
+      return;
+    }
+    const accepted = this.acceptFn(message);
+    this.storing?.push(accepted);
+    const stored: Promise<void> = accepted
+      .catch((err) =>
+        this.logger.error({ err, channel: this.name, msgId: message.id }, 'could not store an inbound message'),
+      )
+      .finally(() => this.persisting.delete(stored));
+    this.persisting.add(stored);
   }
 
   private track(receive: (message: InboundMessage) => Promise<TurnResult>, message: InboundMessage): void {

@@ -43,8 +43,8 @@ export const greenApi = definePlugin({
         container.resolve(Tokens.Channels).add(channel);
         for (const route of channel.routes(name)) container.resolve(Tokens.Http).add(route);
       },
-      apply({ receive }) {
-        channel!.connect(receive);
+      apply({ receive, accept }) {
+        channel!.connect(receive, accept);
       },
     };
   },

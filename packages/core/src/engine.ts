@@ -5,6 +5,7 @@ import { type Clock, SystemClock } from './clock.js';
 import { ConversationQueue } from './conversation-queue.js';
 import { SmmbotError } from './errors.js';
 import { HttpRoutes } from './http.js';
+import { Inbox } from './inbox.js';
 import { installErrorInterceptors, scopedHooks } from './hook-runtime.js';
 import { createHooks, type EngineHooks } from './hooks.js';
 import { createLogger, type Logger } from './logger.js';
@@ -46,6 +47,7 @@ export class Engine {
   private readonly tenants = new Map<TenantId, DependencyContainer>();
   private readonly queue: ConversationQueue;
   private runner?: TurnRunner;
+  private inbox?: Inbox;
   private state: EngineState = 'created';
   private readonly abort = new AbortController();
 
@@ -127,6 +129,7 @@ export class Engine {
         logger: this.logger.child({ plugin: plugin.name }),
         clock: this.clock,
         receive: (message) => this.handle(message),
+        accept: (message) => this.accept(message),
         tenants: this.tenantIds,
       });
     }
@@ -144,10 +147,17 @@ export class Engine {
       claimTtlMs: 5 * 60_000,
       doneTtlMs: this.options.dedupeTtlMs ?? 24 * 60 * 60_000,
     });
+    this.inbox = new Inbox(this.container.resolve(Tokens.Store), {
+      clock: this.clock,
+      logger: this.logger,
+      handle: (m) => this.handle(m),
+    });
     await this.hooks.boot.promise({ signal: this.abort.signal });
     for (const channel of this.channels.all()) await channel.start?.();
     if (this.container.isRegistered(Tokens.Scheduler, true)) this.container.resolve(Tokens.Scheduler).start();
     this.state = 'running';
+    const replayed = await this.inbox.replay(this.tenantIds);
+    if (replayed > 0) this.logger.warn({ replayed }, 'replaying messages accepted before the last stop');
     this.logger.info({ plugins: ordered.map((p) => p.name) }, 'engine started');
   }
 
@@ -164,6 +174,17 @@ export class Engine {
     return this.queue.run(key, () => runner.run(message));
   }
 
+  /**
+   * For webhooks: stores the message durably and resolves, so the platform can be acknowledged at
+   * once; the turn runs in the background (a crash before it ends is replayed at the next start).
+   */
+  async accept(message: InboundMessage): Promise<void> {
+    if (this.state !== 'running' || !this.inbox) {
+      throw new SmmbotError('E_UNAVAILABLE', `engine is ${this.state}; not accepting messages`);
+    }
+    await this.inbox.accept(message);
+  }
+
   /** Graceful stop: refuse new messages, finish the ones in flight, drain the outbox, close stores. */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
@@ -171,6 +192,7 @@ export class Engine {
     this.state = 'stopping';
     this.abort.abort();
     if (wasRunning) {
+      await this.inbox?.drain();
       await this.queue.close();
       if (this.container.isRegistered(Tokens.Scheduler, true)) await this.container.resolve(Tokens.Scheduler).stop();
       for (const channel of this.channels.all())

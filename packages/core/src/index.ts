@@ -31,3 +31,4 @@ export * from './secrets.js';
 export * from './storage-guards.js';
 export * from './roles.js';
 export * from './rules/index.js';
+export * from './inbox.js';

@@ -45,6 +45,8 @@ export interface PluginContext {
   clock: Clock;
   /** Hands a normalized inbound message to the engine (channels call this). */
   receive(message: InboundMessage): Promise<TurnResult>;
+  /** For webhooks: stores the message durably, resolves, and handles it in the background (ack fast, lose nothing). */
+  accept(message: InboundMessage): Promise<void>;
   /** The tenants the engine serves (for per-tenant jobs). */
   tenants: readonly string[];
 }
