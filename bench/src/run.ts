@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
 import { catalogSyncReport, runCatalogSync } from './scenarios/catalog-sync.js';
+import { runCloudWebhook } from './scenarios/cloud-webhook.js';
+import { cloudWebhookReport } from './scenarios/cloud-webhook-report.js';
 import { engineOrderScenario } from './scenarios/engine-order.js';
 import { coalescingReport, runPanelCoalescing } from './scenarios/panel-coalescing.js';
 import { runSqliteQueries } from './scenarios/sqlite-queries.js';
@@ -27,7 +29,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     /**
      * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
-     * `catalog-sync` or `support-pipeline`), or several separated by commas.
+     * `catalog-sync`, `support-pipeline` or `cloud-webhook`), or several separated by commas.
      */
     only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
@@ -99,6 +101,14 @@ async function main(): Promise<void> {
     ? undefined
     : await runScenario(supportPipelineScenario(workload), options);
   const supportPipeline = pipeline ? supportPipelineReport(pipeline, ours, log) : undefined;
+  collect();
+  const cloudWebhook = !selected('cloud-webhook')
+    ? undefined
+    : await runCloudWebhook({ workload, rounds, warmup, gc: collect, log });
+  if (cloudWebhook) {
+    log('');
+    log(cloudWebhookReport(cloudWebhook));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -128,6 +138,7 @@ async function main(): Promise<void> {
     panelCoalescing,
     catalogSync,
     supportPipeline,
+    cloudWebhook,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);
