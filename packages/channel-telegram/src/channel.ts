@@ -51,6 +51,7 @@ export class TelegramChannel implements Channel {
   /** The telegraf instance (tests replace `bot.telegram.callApi`). */
   readonly bot: Telegraf;
   private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
+  private acceptFn?: (message: InboundMessage) => Promise<void>;
   private logger?: Logger;
   private polling = false;
 
@@ -72,13 +73,20 @@ export class TelegramChannel implements Channel {
       });
       if (!message) return;
       if (!this.receiveFn) throw new Error(`telegram channel "${this.name}" is not connected to an engine`);
-      await this.receiveFn(message);
+      // Webhook/polling acks wait only for the durable hand-off; the turn runs in the background.
+      if (this.acceptFn) await this.acceptFn(message);
+      else await this.receiveFn(message);
     });
   }
 
   /** Wired by the plugin once the engine is composed. */
-  connect(receive: (message: InboundMessage) => Promise<TurnResult>, logger?: Logger): void {
+  connect(
+    receive: (message: InboundMessage) => Promise<TurnResult>,
+    logger?: Logger,
+    accept?: (message: InboundMessage) => Promise<void>,
+  ): void {
     this.receiveFn = receive;
+    this.acceptFn = accept;
     if (logger) this.logger = logger;
   }
 

@@ -69,8 +69,8 @@ export const telegram = definePlugin({
             .add(telegramWebhookRoute(channel, options.webhookPath, name, options.secretToken));
         }
       },
-      apply({ receive, logger }) {
-        channel!.connect(receive, logger);
+      apply({ receive, accept, logger }) {
+        channel!.connect(receive, logger, accept);
       },
     };
   },

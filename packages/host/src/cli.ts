@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@smmbot/core';
 import { chatCommand } from './commands/chat.js';
+import { connectCommand } from './commands/connect.js';
 import { createCliContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { parseCliCommand } from './commands/parse.js';
@@ -22,6 +23,7 @@ Commands:
   rules "<name>"   print the refill window, start time and speed read from a service name, as JSON
   providers [sync [name]]   list the upstream providers, or sync their catalogs now
   services "<query>"        search the synced service catalogs by name or service id
+  connect whatsapp          log a WhatsApp number in (QR in the terminal, or --pairing <phone>)
   sim [seed]       run the panel simulator alone (default port 4010): both panel APIs, fault injection
 
 Options:
@@ -66,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       return providersCommand(ctx, rest);
     case 'services':
       return servicesCommand(ctx, rest.join(' ') || undefined, Math.min(100, Number(values.limit ?? 20) || 20));
+    case 'connect':
+      return connectCommand(ctx, rest[0], { pairing: values.pairing, timeoutS: Number(values.timeout ?? 180) || 180 });
     case 'sim':
       return simCommand(ctx, rest[0]);
     default:
@@ -84,6 +88,8 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       tenant: { type: 'string' },
       limit: { type: 'string' },
+      pairing: { type: 'string' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -25,7 +25,7 @@ const SUPPORT = '@smmbot/support';
  */
 export async function composeEngine(
   config: HostConfig,
-  options: { cwd: string; logger: Logger; syncOnBoot?: boolean },
+  options: { cwd: string; logger: Logger; syncOnBoot?: boolean; extra?: BotPlugin[] },
 ): Promise<Engine> {
   const { cwd, logger } = options;
   const dataDir = path.resolve(cwd, config.dataDir);
@@ -42,6 +42,7 @@ export async function composeEngine(
     if (tenant.panel) listed.push(...(await loadPlugin({ ...tenant.panel, tenant: tenant.id }, cwd)));
   }
   listed.push(...(await simulatorPlugins(config, logger, { syncOnBoot: options.syncOnBoot })));
+  listed.push(...(options.extra ?? []));
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const hasSupport = config.plugins.some((p) => p.use === SUPPORT);
   const secret = loadSecretKey(config.secretKey, dataDir);

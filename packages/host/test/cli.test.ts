@@ -186,3 +186,25 @@ describe('smmbot rules', () => {
     expect(JSON.parse(cli(['rules', 'TikTok Views 30Days Premium'], tmp()).stdout).refill).toEqual({ kind: 'unknown' });
   });
 });
+
+describe('smmbot connect whatsapp', () => {
+  it('runs the Baileys login for the tenant and reports each status until it gives up', async () => {
+    const cwd = tmp();
+    writeFileSync(
+      path.join(cwd, 'smmbot.config.json'),
+      JSON.stringify({
+        simulator: { enabled: false },
+        // Nothing listens on port 1: the login cannot reach WhatsApp, so the reconnect policy runs.
+        plugins: [
+          { use: '@smmbot/channel-baileys', options: { waWebSocketUrl: 'ws://127.0.0.1:1/ws/chat', printQr: false } },
+        ],
+      }),
+    );
+    const r = await cliAsync(['connect', 'whatsapp', '--timeout', '3'], cwd);
+    expect(r.stdout).toContain('WhatsApp (default): connecting');
+    expect(r.stdout).toMatch(/WhatsApp \(default\): reconnecting \(closed with \d+\)/);
+    expect(r.stdout).toMatch(/Not connected: .*timed out after 3 s/);
+    expect(r.status).toBe(1);
+    expect(cli(['connect', 'telegram'], cwd).status).toBe(2);
+  }, 30_000);
+});
