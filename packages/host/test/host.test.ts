@@ -92,3 +92,26 @@ describe('plugins bound to a tenant', () => {
     await engine.stop();
   });
 });
+
+describe('config plugin entries resolve every bundled plugin', () => {
+  it.each([
+    '@smmbot/channel-telegram',
+    '@smmbot/channel-whatsapp-cloud',
+    '@smmbot/channel-greenapi',
+    '@smmbot/channel-baileys',
+    '@smmbot/ai-openai',
+    '@smmbot/panel-perfectpanel',
+    '@smmbot/panel-smmapi',
+    '@smmbot/providers',
+    '@smmbot/support',
+  ])('%s can be named in a config file', async (use) => {
+    const { loadPlugin } = await import('../src/index.js');
+    // Empty options: plugins with required options refuse them, but the module must load and be a plugin.
+    const outcome = await loadPlugin({ use, options: {} }, process.cwd()).then(
+      (plugins) => plugins,
+      (err: Error) => err,
+    );
+    if (outcome instanceof Error) expect(outcome.message).toMatch(/invalid options for plugin/);
+    else expect(outcome.length).toBeGreaterThan(0);
+  });
+});

@@ -11,3 +11,4 @@ export { DEFAULT_TEMPLATES, draft, renderTemplate, type TemplateKey } from './te
 
 export default support;
 export * from './orders/index.js';
+export * from './tickets/index.js';

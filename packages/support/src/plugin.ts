@@ -1,5 +1,6 @@
 import { definePlugin, HELP_TEXT, Stage, Tokens } from '@smmbot/core';
 import { applyCustomCommands, commandLexicon } from './commands.js';
+import { applyAi } from './ai/index.js';
 import { createSupportContext } from './context.js';
 import { applyIdentity, type IdentityService } from './identity/index.js';
 import type { InjectionToken } from 'tsyringe';
@@ -7,6 +8,7 @@ import { applyLog, logServicesFor } from './log/index.js';
 import { supportOptions } from './options.js';
 import { applyOrders } from './orders/index.js';
 import { supportState } from './state.js';
+import { applyTickets } from './tickets/index.js';
 import { draft } from './templates/defaults.js';
 
 export const PLUGIN_NAME = '@smmbot/support';
@@ -27,12 +29,15 @@ export const support = definePlugin({
     register(container) {
       container.register(Tokens.CommandLexicon, { useValue: commandLexicon(options) });
     },
-    apply({ hooks, container, logger }) {
+    apply({ hooks, container, logger, receive, tenants }) {
       const ctx = createSupportContext(container, options, logger);
       const identities = applyIdentity(ctx, hooks);
       container.register(IdentityServiceToken, { useValue: identities });
-      applyLog(ctx, hooks, { services: logServicesFor(container, ctx) });
+      // AI mode's rewrite, free-text answers and consolation: each a no-op on turns without Tokens.Ai.
+      const { aiRewrite } = applyAi(hooks);
+      applyLog(ctx, hooks, { services: logServicesFor(container, ctx), aiRewrite });
       applyOrders(ctx, hooks);
+      applyTickets(ctx, hooks, { container, receive, tenants });
       applyCustomCommands(options, hooks);
       hooks.command.for('help').tap('help', (turn) => {
         supportState(turn).log.action = 'help';
