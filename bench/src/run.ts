@@ -11,6 +11,7 @@ import { runSqliteQueries } from './scenarios/sqlite-queries.js';
 import { sqliteReport } from './scenarios/sqlite-report.js';
 import { supportPipelineReport, supportPipelineScenario } from './scenarios/support-pipeline-report.js';
 import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
+import { runTicketAi, ticketAiReport } from './scenarios/ticket-ai.js';
 import { createWorkload } from './scenarios/workload.js';
 
 /** Targets are printed beside the figures; nothing here fails on them. */
@@ -19,6 +20,7 @@ const TARGET_CPU_RATIO = 1.5;
 const TARGET_COALESCED_REQUESTS = 10;
 const TARGET_RESYNC_MS = 2_000;
 const TARGET_SYNC_RSS_MB = 300;
+const TARGET_TICKETS_PER_MIN = 200;
 
 const { values: args } = parseArgs({
   options: {
@@ -29,9 +31,12 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     /**
      * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
-     * `catalog-sync`, `support-pipeline` or `cloud-webhook`), or several separated by commas.
+     * `catalog-sync`, `support-pipeline`, `cloud-webhook` or `ticket-ai`), or several separated by commas.
      */
     only: { type: 'string' },
+    /** `ticket-ai`: tickets, and seconds after which tickets not started are skipped (0: handle all, ~20 min while serial). */
+    tickets: { type: 'string', default: '500' },
+    'ticket-budget': { type: 'string', default: '60' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
   },
 });
@@ -109,6 +114,14 @@ async function main(): Promise<void> {
     log('');
     log(cloudWebhookReport(cloudWebhook));
   }
+  collect();
+  const ticketAi = !selected('ticket-ai')
+    ? undefined
+    : await runTicketAi({ tickets: Number(args.tickets), budgetSec: Number(args['ticket-budget']), log });
+  if (ticketAi) {
+    log('');
+    log(ticketAiReport(ticketAi, TARGET_TICKETS_PER_MIN));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
       coalescedRequests: TARGET_COALESCED_REQUESTS,
       resyncMs: TARGET_RESYNC_MS,
       syncRssMb: TARGET_SYNC_RSS_MB,
+      ticketsPerMinute: TARGET_TICKETS_PER_MIN,
     },
     scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
     comparison,
@@ -139,6 +153,7 @@ async function main(): Promise<void> {
     catalogSync,
     supportPipeline,
     cloudWebhook,
+    ticketAi,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

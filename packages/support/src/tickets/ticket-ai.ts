@@ -97,6 +97,9 @@ const SYSTEM_PROMPT = [
  * - AI sign-offs are stripped and `ticket_signature` appended (fallback "Support Team"); the reply is
  *   posted as `ticket_reply_staff_name`; the ticket joins the replied set (2 h) and the lock is released.
  */
+/** Tickets handled at once per poll: enough to overlap model latency, few enough for a panel's rate limit. */
+export const TICKET_CONCURRENCY = 16;
+
 export class TicketAi {
   private readonly channels = new Set<TenantId>();
 
@@ -141,7 +144,11 @@ export class TicketAi {
     this.ctx.channels.add(channel);
   }
 
-  /** One poll for a tenant: every open/pending ticket with the subject, one at a time. */
+  /**
+   * One poll for a tenant: every open/pending ticket with the subject, several at a time (the
+   * per-ticket lock and the replied set keep two workers, or two slots, off the same ticket). The
+   * panel's own rate limit still paces the requests.
+   */
   async poll(tenant: TenantId): Promise<TicketPollResult> {
     const result: TicketPollResult = { seen: 0, outcomes: {} };
     const panel = this.panel(tenant);
@@ -149,14 +156,19 @@ export class TicketAi {
     const config = await this.ctx.config.get(tenant);
     const tickets = await this.listOpen(panel, config.ticket_poll_subject);
     result.seen = tickets.length;
-    for (const ticket of tickets) {
-      try {
-        result.outcomes[ticket.id] = await this.handle(tenant, panel, ticket.id, config);
-      } catch (err) {
-        this.ctx.logger.warn({ err, tenant, ticket: ticket.id }, 'ticket AI: ticket failed');
-        result.outcomes[ticket.id] = 'failed';
+    let next = 0;
+    const slot = async () => {
+      while (next < tickets.length) {
+        const ticket = tickets[next++]!;
+        try {
+          result.outcomes[ticket.id] = await this.handle(tenant, panel, ticket.id, config);
+        } catch (err) {
+          this.ctx.logger.warn({ err, tenant, ticket: ticket.id }, 'ticket AI: ticket failed');
+          result.outcomes[ticket.id] = 'failed';
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(TICKET_CONCURRENCY, tickets.length) }, slot));
     return result;
   }
 
