@@ -30,7 +30,11 @@ describe('reply facts', () => {
     );
     expect(keepsFacts(base, 'Refill for #1001, #1002 and #1011. Status: Completed, 50 remaining.')).toBe(false);
     expect(keepsFacts(base, 'Refill for #1001, #1002 (also 1011). Status: completed, 50 remaining.')).toBe(false);
-    expect(keepsFacts(base, 'Done! Refill for #1001 and #1002 is in. Status: completed; 50 remaining.')).toBe(true);
+    // "Done!" claims more than "requested": the outcome guard sends the manual text instead.
+    expect(keepsFacts(base, 'Done! Refill for #1001 and #1002 is in. Status: completed; 50 remaining.')).toBe(false);
+    expect(keepsFacts(base, 'All set: refill requested for #1001 and #1002. Status: completed; 50 remaining.')).toBe(
+      true,
+    );
   });
 });
 

@@ -130,7 +130,28 @@ export function checkFacts(manual: string, rewritten: string, declared: readonly
   for (const n of got.numbers) {
     if (!known.has(n) && n.replace('.', '').length >= 3) problems.push(`added_number:${n}`);
   }
+  // Facts can survive while the meaning flips ("cannot be refilled" → "has been refilled"): the outcome
+  // words of the rewrite must be those of the manual reply, and a negation must not disappear.
+  for (const claim of claimsIn(rewritten)) if (!claimsIn(manual).has(claim)) problems.push(`added_claim:${claim}`);
+  if (NEGATION.test(manual) && !NEGATION.test(rewritten)) problems.push('dropped_negation');
   return { ok: problems.length === 0, problems: uniq(problems) };
+}
+
+/** Words that claim an action happened (or was accepted). */
+const CLAIMS: [string, RegExp][] = [
+  ['requested', /\brequest(?:ed)?\b/i],
+  ['submitted', /\bsubmit(?:ted)?\b/i],
+  ['refilled', /\brefill(?:ed|ing)? (?:is |has been |was )?(?:done|started|complete[d]?)\b|\brefilled\b/i],
+  ['canceled', /\bcancel(?:l)?ed\b|\bcancellation (?:is |has been )?(?:done|complete[d]?)\b/i],
+  ['refunded', /\brefunded\b/i],
+  ['sped up', /\bsped up\b|\bspeed(?:-| )?up (?:is |has been )?(?:done|started|applied)\b/i],
+  ['done', /\b(?:done|processed|taken care of|on its way|on the way)\b/i],
+];
+const NEGATION =
+  /\b(?:cannot|can't|can not|not|no|unable|isn't|is not|doesn't|does not|won't|refused|outside|expired)\b/i;
+
+function claimsIn(text: string): Set<string> {
+  return new Set(CLAIMS.filter(([, re]) => re.test(text)).map(([name]) => name));
 }
 
 /** True only when every fact of `manual` (and its declared facts) survives in `rewritten`, and nothing is added. */
