@@ -14,6 +14,7 @@ import {
   type OutboundMessage,
   type SendReceipt,
   type TurnResult,
+  WebhookIntake,
 } from '@smmbot/core';
 import {
   type GreenIncomingMessage,
@@ -71,13 +72,8 @@ export class GreenApiChannel implements Channel {
   };
   readonly name: string;
   readonly tenantId: string;
-  private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
-  /** The engine's durable hand-off: stored before the 200, handled after (lose nothing on a crash). */
-  private acceptFn?: (message: InboundMessage) => Promise<void>;
-  private readonly persisting = new Set<Promise<void>>();
-  /** The stores started by the request being handled (handleWebhook is synchronous). */
-  private storing?: Promise<void>[];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The durable hand-off to the engine (stored before the 200). */
+  private readonly intake = new WebhookIntake(() => ({ logger: this.logger, channel: this.name }));
   private stopped = false;
 
   constructor(
@@ -94,8 +90,7 @@ export class GreenApiChannel implements Channel {
     receive: (message: InboundMessage) => Promise<TurnResult>,
     accept?: (message: InboundMessage) => Promise<void>,
   ): void {
-    this.receiveFn = receive;
-    this.acceptFn = accept;
+    this.intake.connect(receive, accept);
     this.stopped = false;
   }
 
@@ -110,9 +105,7 @@ export class GreenApiChannel implements Channel {
   }
 
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0 || this.persisting.size > 0) {
-      await Promise.allSettled([...this.inFlight, ...this.persisting]);
-    }
+    await this.intake.idle();
   }
 
   routes(plugin: string): HttpRoute[] {
@@ -149,8 +142,9 @@ export class GreenApiChannel implements Channel {
       this.logger.debug({ channel: this.name, ignored: inbound }, 'green api webhook not handed to the engine');
       return { status: 200, body: { ok: true } };
     }
-    if (this.stopped || !this.receiveFn) return httpError(503, 'E_UNAVAILABLE', 'channel is not accepting messages');
-    this.handOff(inbound);
+    if (this.stopped || !this.intake.connected)
+      return httpError(503, 'E_UNAVAILABLE', 'channel is not accepting messages');
+    this.intake.handOff(inbound);
     return { status: 200, body: { ok: true } };
   }
 
@@ -190,48 +184,8 @@ export class GreenApiChannel implements Channel {
   }
 
   /** The route's handler: the 200 goes out only after the messages of this request are stored. */
-  async handleDurably(req: HttpRequest): Promise<HttpResponse> {
-    const mine: Promise<void>[] = [];
-    this.storing = mine;
-    let res: HttpResponse;
-    try {
-      res = this.handleWebhook(req);
-    } finally {
-      this.storing = undefined;
-    }
-    // A message that could not be stored is not acknowledged: the platform delivers it again.
-    const stored = await Promise.allSettled(mine);
-    if (stored.some((r) => r.status === 'rejected'))
-      return httpError(503, 'E_UNAVAILABLE', 'could not store the message; retry');
-    return res;
-  }
-
-  /** Persist first (the engine's `accept`), then acknowledge; without it, hand over in the background. */
-  private handOff(message: InboundMessage): void {
-    if (!this.acceptFn) {
-      this.track(this.receiveFn!, message);
-      return;
-    }
-    const accepted = this.acceptFn(message);
-    this.storing?.push(accepted);
-    const stored: Promise<void> = accepted
-      .catch((err) =>
-        this.logger.error({ err, channel: this.name, msgId: message.id }, 'could not store an inbound message'),
-      )
-      .finally(() => this.persisting.delete(stored));
-    this.persisting.add(stored);
-  }
-
-  private track(receive: (message: InboundMessage) => Promise<TurnResult>, message: InboundMessage): void {
-    const done = Promise.resolve()
-      .then(() => receive(message))
-      .then(
-        () => undefined,
-        (err: unknown) =>
-          this.logger.error({ err, channel: this.name, msgId: message.id }, 'green api message not handled'),
-      )
-      .finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
+  handleDurably(req: HttpRequest): Promise<HttpResponse> {
+    return this.intake.respond(() => this.handleWebhook(req));
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {

@@ -14,6 +14,7 @@ import {
   type OutboundMessage,
   type SendReceipt,
   type TurnResult,
+  WebhookIntake,
 } from '@smmbot/core';
 import {
   type CloudMessage,
@@ -86,13 +87,8 @@ export class CloudApiChannel implements Channel {
   readonly capabilities: ChannelCapabilities;
   readonly name: string;
   readonly tenantId: string;
-  private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
-  /** The engine's durable hand-off: stored before the 200, handled after (lose nothing on a crash). */
-  private acceptFn?: (message: InboundMessage) => Promise<void>;
-  private readonly persisting = new Set<Promise<void>>();
-  /** The stores started by the request being handled (handleWebhook is synchronous). */
-  private storing?: Promise<void>[];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The durable hand-off to the engine (stored before the 200). */
+  private readonly intake = new WebhookIntake(() => ({ logger: this.logger, channel: this.name }));
   private stopped = false;
   /** Group ids seen inbound: replies to them go out with `recipient_type: "group"`. */
   private readonly knownGroups = new Set<string>();
@@ -113,8 +109,7 @@ export class CloudApiChannel implements Channel {
     receive: (message: InboundMessage) => Promise<TurnResult>,
     accept?: (message: InboundMessage) => Promise<void>,
   ): void {
-    this.receiveFn = receive;
-    this.acceptFn = accept;
+    this.intake.connect(receive, accept);
     this.stopped = false;
   }
 
@@ -130,9 +125,7 @@ export class CloudApiChannel implements Channel {
 
   /** Resolves when every accepted webhook message has been handed to the engine and settled. */
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0 || this.persisting.size > 0) {
-      await Promise.allSettled([...this.inFlight, ...this.persisting]);
-    }
+    await this.intake.idle();
   }
 
   routes(plugin: string): HttpRoute[] {
@@ -180,11 +173,11 @@ export class CloudApiChannel implements Channel {
       this.logger.warn({ channel: this.name, issues }, 'cloud api webhook body rejected');
       return httpError(400, 'E_BAD_REQUEST', 'not a WhatsApp Cloud API webhook', issues);
     }
-    if (this.stopped || !this.receiveFn) {
+    if (this.stopped || !this.intake.connected) {
       return httpError(503, 'E_UNAVAILABLE', 'channel is not accepting messages');
     }
     const messages = this.normalize(parsed.data);
-    for (const message of messages) this.handOff(message);
+    for (const message of messages) this.intake.handOff(message);
     return { status: 200, body: { ok: true } };
   }
 
@@ -270,48 +263,8 @@ export class CloudApiChannel implements Channel {
   }
 
   /** The route's handler: the 200 goes out only after the messages of this request are stored. */
-  async handleDurably(req: HttpRequest): Promise<HttpResponse> {
-    const mine: Promise<void>[] = [];
-    this.storing = mine;
-    let res: HttpResponse;
-    try {
-      res = this.handleWebhook(req);
-    } finally {
-      this.storing = undefined;
-    }
-    // A message that could not be stored is not acknowledged: the platform delivers it again.
-    const stored = await Promise.allSettled(mine);
-    if (stored.some((r) => r.status === 'rejected'))
-      return httpError(503, 'E_UNAVAILABLE', 'could not store the message; retry');
-    return res;
-  }
-
-  /** Persist first (the engine's `accept`), then acknowledge; without it, hand over in the background. */
-  private handOff(message: InboundMessage): void {
-    if (!this.acceptFn) {
-      this.track(this.receiveFn!, message);
-      return;
-    }
-    const accepted = this.acceptFn(message);
-    this.storing?.push(accepted);
-    const stored: Promise<void> = accepted
-      .catch((err) =>
-        this.logger.error({ err, channel: this.name, msgId: message.id }, 'could not store an inbound message'),
-      )
-      .finally(() => this.persisting.delete(stored));
-    this.persisting.add(stored);
-  }
-
-  private track(receive: (message: InboundMessage) => Promise<TurnResult>, message: InboundMessage): void {
-    const done = Promise.resolve()
-      .then(() => receive(message))
-      .then(
-        () => undefined,
-        (err: unknown) =>
-          this.logger.error({ err, channel: this.name, msgId: message.id }, 'cloud api message not handled'),
-      )
-      .finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
+  handleDurably(req: HttpRequest): Promise<HttpResponse> {
+    return this.intake.respond(() => this.handleWebhook(req));
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {

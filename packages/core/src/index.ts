@@ -32,3 +32,4 @@ export * from './storage-guards.js';
 export * from './roles.js';
 export * from './rules/index.js';
 export * from './inbox.js';
+export * from './webhook-intake.js';
