@@ -2,17 +2,12 @@ import {
   type Channel,
   type ChannelCapabilities,
   ChannelError,
-  type Clock,
   type InboundMessage,
-  type KeyValueStore,
-  type Logger,
   type OutboundMessage,
-  type SecretBox,
   type SendReceipt,
   type TimerHandle,
   type TurnResult,
 } from '@smmbot/core';
-import type { AuthenticationState } from '@whiskeysockets/baileys';
 import { type KvAuthState, useKvAuthState } from './auth-state.js';
 import { isBroadcastJid, isGroupJid, normalizeJid, phoneToJid } from './jid.js';
 import { LidMap } from './lid-map.js';
@@ -25,95 +20,29 @@ import {
   type ReconnectPolicy,
   statusCodeOf,
 } from './reconnect.js';
+import { sendError } from './send-error.js';
+import {
+  type BaileysChannelDeps,
+  type BaileysChannelOptions,
+  type BaileysSocketConfig,
+  type BaileysSocketLike,
+  type ConnectionUpdate,
+  defaultSocketFactory,
+  type Listener,
+  type LoginInfo,
+  type SocketFactory,
+} from './socket.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: Baileys' emitter is typed per event name; ours is not.
-type Listener = (...args: any[]) => void;
-
-/** The members of a Baileys socket the channel uses; the fake socket in tests implements only these. */
-export interface BaileysSocketLike {
-  ev: {
-    on(event: string, listener: Listener): unknown;
-    off?(event: string, listener: Listener): unknown;
-  };
-  sendMessage(jid: string, content: { text: string }): Promise<{ key?: { id?: string | null } } | undefined>;
-  sendPresenceUpdate(
-    type: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused',
-    jid?: string,
-  ): Promise<void>;
-  presenceSubscribe?(jid: string): Promise<void>;
-  onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean | unknown }[] | undefined>;
-  requestPairingCode(phone: string): Promise<string>;
-  groupMetadata?(jid: string): Promise<{ id: string; subject?: string }>;
-  end(error: Error | undefined): void;
-  user?: { id: string; lid?: string } | undefined;
-}
-
-/** What the channel hands the socket factory (a subset of Baileys' `UserFacingSocketConfig`). */
-export interface BaileysSocketConfig {
-  auth: AuthenticationState;
-  logger: Logger;
-  markOnlineOnConnect: boolean;
-  shouldIgnoreJid: (jid: string) => boolean;
-  getMessage: (key: unknown) => Promise<undefined>;
-  waWebSocketUrl?: string;
-  version?: [number, number, number];
-  browser?: [string, string, string];
-  connectTimeoutMs?: number;
-}
-
-export type SocketFactory = (config: BaileysSocketConfig) => BaileysSocketLike | Promise<BaileysSocketLike>;
-
-/** The real `makeWASocket`, loaded on first use (unit tests with a fake socket never load Baileys' socket). */
-export const defaultSocketFactory: SocketFactory = async (config) => {
-  const baileys = await import('@whiskeysockets/baileys');
-  const { auth, ...rest } = config;
-  const keys = baileys.makeCacheableSignalKeyStore(auth.keys, config.logger as never);
-  return baileys.makeWASocket({ ...rest, auth: { creds: auth.creds, keys } } as never) as unknown as BaileysSocketLike;
-};
-
-export interface BaileysChannelOptions {
-  name: string;
-  tenant: string;
-  /** Print each QR to the terminal (stdout) as well as keeping it for the dashboard. */
-  printQr: boolean;
-  /** Digits with country code: log in with a pairing code instead of a QR scan. */
-  pairingPhone?: string;
-  waWebSocketUrl?: string;
-  version?: [number, number, number];
-  browser?: [string, string, string];
-  connectTimeoutMs?: number;
-  /** Baileys' own log level (it is chatty below `warn`). */
-  baileysLogLevel: string;
-  reconnect?: Partial<ReconnectPolicy>;
-  /** How long an `onWhatsApp` answer is cached. */
-  onWhatsAppCacheMs: number;
-}
-
-export interface BaileysChannelDeps {
-  kv: KeyValueStore;
-  secrets: SecretBox;
-  logger: Logger;
-  clock: Clock;
-  createSocket?: SocketFactory;
-  /** Where `printQr` writes; stdout by default. */
-  print?: (text: string) => void;
-  random?: () => number;
-}
-
-export interface LoginInfo {
-  status: ChannelStatus;
-  qr?: string;
-  pairingCode?: string;
-  /** Why the channel stopped, when it did. */
-  reason?: string;
-}
-
-interface ConnectionUpdate {
-  connection?: 'connecting' | 'open' | 'close';
-  lastDisconnect?: { error?: unknown; date?: Date };
-  qr?: string;
-  isNewLogin?: boolean;
-}
+export { sendError } from './send-error.js';
+export {
+  type BaileysChannelDeps,
+  type BaileysChannelOptions,
+  type BaileysSocketConfig,
+  type BaileysSocketLike,
+  defaultSocketFactory,
+  type LoginInfo,
+  type SocketFactory,
+} from './socket.js';
 
 /**
  * WhatsApp Web through Baileys 7: one socket per number, auth state in our storage, inbound
@@ -522,41 +451,4 @@ export class BaileysChannel implements Channel {
     }
     return result;
   }
-}
-
-/** Maps a Baileys send failure: rate limits and dropped connections are retryable, a logout is not. */
-export function sendError(err: unknown, channel: string): ChannelError {
-  const code = statusCodeOf(err);
-  const text = err instanceof Error ? err.message : String(err);
-  const details = { channel, code, error: text.slice(0, 200) };
-  if (code === 429 || /rate-overlimit|too many|429/i.test(text)) {
-    return new ChannelError(`whatsapp send rate-limited: ${text}`, {
-      cause: err,
-      retryable: true,
-      retryAfterMs: 30_000,
-      details: { ...details, kind: 'rate_limited' },
-    });
-  }
-  if (code === 401 || code === 403 || /logged out|logged_out|forbidden/i.test(text)) {
-    return new ChannelError(`whatsapp send refused: ${text}`, {
-      cause: err,
-      retryable: false,
-      details: { ...details, kind: 'unauthorized' },
-    });
-  }
-  if (
-    (code !== undefined && [408, 428, 500, 503, 515].includes(code)) ||
-    /connection closed|connection lost|timed out|not connected|connection terminated/i.test(text)
-  ) {
-    return new ChannelError(`whatsapp send failed: ${text}`, {
-      cause: err,
-      retryable: true,
-      details: { ...details, kind: 'unavailable' },
-    });
-  }
-  return new ChannelError(`whatsapp send failed: ${text}`, {
-    cause: err,
-    retryable: false,
-    details: { ...details, kind: 'rejected' },
-  });
 }
