@@ -8,6 +8,34 @@ export interface ChannelCapabilities {
   /** Formatting dialect the channel renders. */
   formatting: 'plain' | 'whatsapp' | 'telegram-html' | 'markdown';
   maxTextLength: number;
+  /**
+   * A personal account (a WhatsApp number on Baileys or Green API) that platforms ban for bot-like
+   * sending: the balancer applies warm-up caps, pacing, typing and working hours to it. Official
+   * APIs (Cloud API, Telegram bots) and the web chat leave it unset.
+   */
+  antiBan?: boolean;
+}
+
+/** Connection state of an account-backed channel, for the balancer and the dashboard. */
+export type LinkState = 'connected' | 'connecting' | 'disconnected' | 'logged_out' | 'banned';
+
+export interface LinkStatus {
+  state: LinkState;
+  /** Why, in the platform's words (close reason, error text). */
+  reason?: string;
+  /** The platform's status code (e.g. WhatsApp close code 401/403/428). */
+  code?: number;
+}
+
+/** What the platform said later about a message it had accepted (receipts, NACKs). */
+export interface DeliveryEvent {
+  /** `SendReceipt.platformId` of the message. */
+  platformId: string;
+  status: 'delivered' | 'read' | 'failed';
+  /** The platform's error code for failures, e.g. WhatsApp NACK 463 (new-contact timelock). */
+  code?: number;
+  /** For a timelock: when the platform will allow new contacts again (epoch ms), if it says. */
+  until?: number;
 }
 
 /** A channel plugin's runtime part: one instance per connected account (a WhatsApp number, a bot token). */
@@ -19,6 +47,17 @@ export interface Channel {
   send(message: OutboundMessage): Promise<SendReceipt>;
   /** Shows "typing…" for `ms` where the platform supports it. */
   typing?(chatId: string, ms: number): Promise<void>;
+  /** Current connection state; channels without a login (webhooks, bots) may leave it out. */
+  link?(): LinkStatus;
+  /** Calls `listener` on every state change; returns the unsubscribe function. */
+  onLink?(listener: (status: LinkStatus) => void): () => void;
+  /** Later delivery news about sent messages (failures matter to ban detection). */
+  onDelivery?(listener: (event: DeliveryEvent) => void): () => void;
+  /**
+   * Whether a phone number (digits, international form) has an account on this platform; resolves
+   * to the chat id to send to, or undefined when it has none.
+   */
+  checkNumber?(phone: string): Promise<string | undefined>;
   start?(): Promise<void>;
   stop?(): Promise<void>;
 }

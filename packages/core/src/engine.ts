@@ -195,9 +195,10 @@ export class Engine {
       await this.inbox?.drain();
       await this.queue.close();
       if (this.container.isRegistered(Tokens.Scheduler, true)) await this.container.resolve(Tokens.Scheduler).stop();
+      // The outbox finishes its platform calls while the channels are still up.
+      await this.container.resolve(Tokens.Outbox).drain();
       for (const channel of this.channels.all())
         await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
-      await this.container.resolve(Tokens.Outbox).drain();
       await this.hooks.shutdown.promise();
     }
     for (const scope of [...this.tenants.values(), this.container]) {

@@ -19,6 +19,7 @@ export const ErrorCodes = {
   E_UNSUPPORTED: 'This action is not available on this panel. Please contact support.',
   E_IN_PROGRESS: 'This request is already being processed. We will update you shortly.',
   E_CHANNEL_SEND: 'Sorry, we could not deliver a message. Please try again.',
+  E_QUOTA: 'The monthly message quota is used up. Please contact the administrator.',
   E_STORAGE: 'Sorry, something went wrong on our side. Please try again in a few minutes.',
   E_INTERNAL: 'Sorry, something went wrong on our side. Please try again in a few minutes.',
 } as const;
@@ -116,11 +117,45 @@ export class PanelError extends SmmbotError {
   }
 }
 
+/**
+ * What kind of send failure it was; the outbox decides on it. `unavailable`: the connection is down
+ * or reconnecting (requeue, try again soon); `unauthorized`: logged out; `banned`: the account is
+ * banned; `timelock`: the platform blocks new contacts for a while (WhatsApp 463); `rate_limited`;
+ * `rejected`: this message will never go (bad recipient, too long).
+ */
+export type ChannelErrorKind = 'unavailable' | 'unauthorized' | 'banned' | 'timelock' | 'rate_limited' | 'rejected';
+
+const CHANNEL_ERROR_KINDS = new Set<string>([
+  'unavailable',
+  'unauthorized',
+  'banned',
+  'timelock',
+  'rate_limited',
+  'rejected',
+]);
+
 /** A channel could not send or receive. */
 export class ChannelError extends SmmbotError {
   override name = 'ChannelError';
+  /** From `details.kind`; when the channel did not say: `unavailable` if retryable, else `rejected`. */
+  readonly kind: ChannelErrorKind;
   constructor(message: string, options: SmmbotErrorOptions = {}) {
     super('E_CHANNEL_SEND', message, options);
+    const kind = options.details?.kind;
+    this.kind =
+      typeof kind === 'string' && CHANNEL_ERROR_KINDS.has(kind)
+        ? (kind as ChannelErrorKind)
+        : this.retryable
+          ? 'unavailable'
+          : 'rejected';
+  }
+}
+
+/** The company's monthly message quota is used up (the send API answers 429). */
+export class QuotaError extends SmmbotError {
+  override name = 'QuotaError';
+  constructor(message: string, options: SmmbotErrorOptions = {}) {
+    super('E_QUOTA', message, options);
   }
 }
 

@@ -35,6 +35,12 @@ export type ReplyPriority = 'support' | 'marketing' | 'system';
 
 /** A reply being built in the `reply` hook and then handed to the outbox. */
 export interface OutboundMessage {
+  /**
+   * Idempotency key: the outbox stores and sends a message once per id, and hands the id to the
+   * channel (Baileys sends it as the WhatsApp message id), so a retry after a crash is recognisable.
+   * The engine sets `<channel>:<inbound id>:r<n>` on replies; the outbox generates one when absent.
+   */
+  id?: string;
   tenantId: TenantId;
   channel: string;
   chatId: string;
@@ -49,6 +55,11 @@ export interface OutboundMessage {
   facts?: string[];
   /** Template variables (see ReplyDraft.vars). */
   vars?: Record<string, string | number>;
+  /**
+   * `sticky` (the default for replies): send from `channel` itself, since the customer wrote to that
+   * number. `pool`: any anti-ban phone of the tenant may send it (broadcasts, the send API).
+   */
+  route?: 'sticky' | 'pool';
   meta?: Record<string, unknown>;
 }
 
@@ -57,5 +68,10 @@ export interface SendReceipt {
   message: OutboundMessage;
   /** The platform's id of the sent message, if it gives one. */
   platformId?: string;
+  /** When it was sent; for a queued message, when it was accepted into the queue. */
   sentAt: number;
+  /** `queued`: a durable outbox stored it and will send it (see `queue`); default `sent`. */
+  status?: 'sent' | 'queued';
+  /** For queued messages: the id to ask the outbox about, the position and the estimated send time. */
+  queue?: { id: string; position: number; estimatedAt: number };
 }

@@ -9,8 +9,15 @@ import type { OutboundMessage, SendReceipt } from './message.js';
  * anti-ban phone balancer and the durable send queue.
  */
 export interface Outbox {
+  /**
+   * Delivers the message, or (a durable outbox) stores it and resolves with `status: 'queued'`;
+   * delivery then follows even across restarts. Rejects when it cannot take the message at all.
+   */
   send(message: OutboundMessage): Promise<SendReceipt>;
-  /** Resolves when everything accepted so far has been handed to a channel. */
+  /**
+   * Shutdown: take nothing new and finish the platform calls in flight. A durable outbox keeps
+   * what is still queued for the next start; the direct one has nothing left by then.
+   */
   drain(): Promise<void>;
 }
 

@@ -162,7 +162,7 @@ export class TurnRunner {
 
   private async deliver(turn: Turn, drafts: ReplyDraft[], sent: OutboundMessage[]): Promise<void> {
     for (const draft of drafts) {
-      const draftMessage = this.toOutbound(turn.message, draft);
+      const draftMessage = this.toOutbound(turn.message, draft, `r${sent.length + 1}`);
       const reply = this.deps.hooks.reply;
       const built = hasTaps(reply) ? await reply.promise(draftMessage, { turn }) : draftMessage;
       // Silent mode: the reply is built (and logged by `settled` taps) but never sent.
@@ -178,8 +178,10 @@ export class TurnRunner {
       this.deps.hooks.sent.promise(receipt).catch((err) => log.warn({ err }, 'a sent tap failed'));
   }
 
-  private toOutbound(message: InboundMessage, draft: ReplyDraft): OutboundMessage {
+  /** `slot` makes the idempotency key: the same inbound message handled again yields the same ids. */
+  private toOutbound(message: InboundMessage, draft: ReplyDraft, slot: string): OutboundMessage {
     return {
+      id: `${message.channel}:${message.id}:${slot}`,
       tenantId: message.tenantId,
       channel: message.channel,
       chatId: draft.chatId ?? message.chat.id,
@@ -218,14 +220,14 @@ export class TurnRunner {
       return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
     }
     const draft: ReplyDraft = { text: error.customerMessage, template: 'error' };
-    let apology = this.toOutbound(ctx.message, draft);
+    let apology = this.toOutbound(ctx.message, draft, 'err');
     try {
       apology = await this.deps.hooks.reply.promise(apology, { turn: ctx.turn });
       // A reply tap must not smuggle technical detail into an error reply.
-      if (!apology.text.trim()) apology = this.toOutbound(ctx.message, draft);
+      if (!apology.text.trim()) apology = this.toOutbound(ctx.message, draft, 'err');
     } catch (replyError) {
       ctx.log.error({ err: replyError }, 'reply hook failed while building the error reply; sending it plain');
-      apology = this.toOutbound(ctx.message, draft);
+      apology = this.toOutbound(ctx.message, draft, 'err');
     }
     try {
       await this.send(apology, ctx.log);

@@ -12,12 +12,14 @@ import { memoryStorage } from '@smmbot/storage-memory';
 import { sqliteStorage } from '@smmbot/storage-sqlite';
 import { webchat } from '@smmbot/channel-webchat';
 import { support } from '@smmbot/support';
+import { balancer } from '@smmbot/balancer';
 import { loadPlugin } from './plugins.js';
 import { loadSecretKey } from './secret-key.js';
 import { simulatorPlugins } from './simulator.js';
 
 const WEBCHAT = '@smmbot/channel-webchat';
 const SUPPORT = '@smmbot/support';
+const BALANCER = '@smmbot/balancer';
 
 /**
  * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
@@ -45,6 +47,7 @@ export async function composeEngine(
   listed.push(...(options.extra ?? []));
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const hasSupport = config.plugins.some((p) => p.use === SUPPORT);
+  const hasBalancer = config.plugins.some((p) => p.use === BALANCER);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
@@ -60,6 +63,8 @@ export async function composeEngine(
       // The full support workflow (verification, ownership, eligibility, dispatch, logs, admin commands),
       // unless the config lists it with its own options.
       hasSupport ? [] : support(),
+      // Every reply and broadcast goes through the durable outbox and the phone balancer.
+      hasBalancer ? [] : balancer(),
       {
         name: '@smmbot/host:secrets',
         register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }),

@@ -1,0 +1,331 @@
+import type {
+  Channel,
+  ChannelRegistry,
+  Clock,
+  DeliveryEvent,
+  KeyValueStore,
+  LinkStatus,
+  Logger,
+  TenantId,
+} from '@smmbot/core';
+import PQueue from 'p-queue';
+import type { AlertLog } from './alerts.js';
+import { type BalancerOptions, type Rules, resolveRules } from './config.js';
+import { type Decision, decide, LANES, SchedulingIndex } from './dispatcher.js';
+import { SendWindow } from './hours.js';
+import type { Entry } from './lanes.js';
+import { freshStats, Phone, type PhoneStats } from './phones.js';
+import { utcDay } from './policy.js';
+import { recipientOf, type SendQueue } from './queue/types.js';
+import { runCycle } from './cycle.js';
+import type { SendJob } from './types.js';
+
+export interface TenantDeps {
+  tenant: TenantId;
+  options: BalancerOptions;
+  queue: SendQueue;
+  kv: KeyValueStore;
+  clock: Clock;
+  logger: Logger;
+  alerts: AlertLog;
+  channels: ChannelRegistry;
+  random: () => number;
+  /** Called after each successful send (the engine's `sent` hook). */
+  onSent?: (job: SendJob, platformId: string | undefined, sentAt: number) => void;
+  /** Instrumentation for the simulator: time spent deciding. */
+  metrics?: { decisions: number; decisionNs: number };
+}
+
+const PHONE_KEY = (name: string) => `balancer:phone:${name}`;
+const COMPANY_DAY_KEY = (day: number) => `balancer:company:day:${day}`;
+
+/** One tenant's balancer: its phones, its scheduling index, its counters and its send cycles. */
+export class TenantBalancer {
+  readonly rules: Rules;
+  readonly window: SendWindow | undefined;
+  readonly index: SchedulingIndex;
+  readonly phones = new Map<string, Phone>();
+  phoneList: Phone[] = [];
+  /** Recipient → last send time; +Infinity while a send to them is in flight. */
+  readonly lastSentTo = new Map<string, number>();
+  readonly active = new Set<Promise<void>>();
+  readonly gate: PQueue;
+  private readonly directBusy = new Set<string>();
+  companyDay = { day: -1, count: 0 };
+  seq = 0;
+  private pumping = false;
+  private again = false;
+  stopped = false;
+  private onStop: () => void = () => undefined;
+  /** Resolves at stop: pacing sleeps race it, so shutdown does not wait out delays and typing. */
+  readonly stopping = new Promise<void>((resolve) => {
+    this.onStop = resolve;
+  });
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(readonly deps: TenantDeps) {
+    this.rules = resolveRules(deps.options, deps.tenant);
+    this.window = this.rules.workingHours ? new SendWindow(this.rules.workingHours) : undefined;
+    this.index = new SchedulingIndex(deps.clock);
+    this.gate = new PQueue({ concurrency: deps.options.maxInFlightSends });
+  }
+
+  /** Attaches the tenant's anti-ban channels and rebuilds the index from the store. */
+  async start(): Promise<number> {
+    for (const channel of this.deps.channels.all()) {
+      if (channel.tenantId === this.deps.tenant && channel.capabilities.antiBan) await this.attach(channel);
+    }
+    const { tenant, queue, clock } = this.deps;
+    this.seq = await queue.lastSeq(tenant);
+    const now = clock.now();
+    const cooldown = Math.max(
+      this.rules.recipientCooldownMs,
+      ...this.phoneList.map((p) => p.rules.recipientCooldownMs),
+    );
+    for (const s of await queue.sentSince(tenant, now - cooldown)) {
+      this.lastSentTo.set(s.recipient, Math.max(this.lastSentTo.get(s.recipient) ?? 0, s.sentAt));
+    }
+    this.companyDay = {
+      day: utcDay(now),
+      count: (await this.deps.kv.get<number>(tenant, COMPANY_DAY_KEY(utcDay(now)))) ?? 0,
+    };
+    let recovered = 0;
+    for await (const job of queue.unfinished(tenant)) {
+      // A job found `sending` may or may not have reached the platform: it goes again, same id.
+      this.index.add(this.entryOf(job), this.groupOf(this.entryOf(job)), now);
+      recovered++;
+    }
+    this.pump();
+    return recovered;
+  }
+
+  async attach(channel: Channel): Promise<Phone> {
+    const existing = this.phones.get(channel.name);
+    if (existing) return existing;
+    const { tenant, kv, clock, options } = this.deps;
+    const configured = options.phones[channel.name]?.registeredAt;
+    const registeredAt = configured === undefined ? undefined : new Date(configured).getTime();
+    const stored = await kv.get<PhoneStats>(tenant, PHONE_KEY(channel.name));
+    const stats = stored ?? freshStats(clock.now(), registeredAt);
+    if (registeredAt !== undefined) stats.registeredAt = registeredAt;
+    const phone = new Phone(channel, resolveRules(options, tenant, channel.name), stats);
+    if (!stored) await this.savePhone(phone);
+    this.phones.set(channel.name, phone);
+    this.phoneList = [...this.phones.values()];
+    if (channel.onLink) this.unsubscribe.push(channel.onLink((status) => void this.onLink(phone, status)));
+    if (channel.onDelivery) this.unsubscribe.push(channel.onDelivery((event) => void this.onDelivery(phone, event)));
+    return phone;
+  }
+
+  entryOf(job: SendJob): Entry {
+    const sticky = job.message.route === 'pool' ? undefined : job.message.channel;
+    return {
+      id: job.id,
+      seq: job.seq,
+      lane: LANES.indexOf(job.lane) as 0 | 1 | 2,
+      notBefore: job.notBefore,
+      recipient: recipientOf(job),
+      sticky: sticky && this.phones.has(sticky) ? sticky : undefined,
+      channel: job.message.route === 'pool' ? '*' : job.message.channel,
+      textLength: job.message.text.length,
+      attempts: job.attempts,
+    };
+  }
+
+  groupOf(e: Entry): string {
+    return SchedulingIndex.groupOf(e, (c) => this.phones.has(c));
+  }
+
+  enqueue(job: SendJob): void {
+    const e = this.entryOf(job);
+    this.index.add(e, this.groupOf(e), this.deps.clock.now());
+    this.pump();
+  }
+
+  /** Puts an entry back: at the front of its lane when due now (requeue-front), else by time. */
+  requeue(e: Entry, front: boolean): void {
+    this.index.add(e, this.groupOf(e), this.deps.clock.now(), front);
+  }
+
+  companyCount(now: number): number {
+    const day = utcDay(now);
+    if (this.companyDay.day !== day) this.companyDay = { day, count: 0 };
+    return this.companyDay.count;
+  }
+
+  async countCompanySend(now: number): Promise<void> {
+    this.companyCount(now);
+    this.companyDay.count++;
+    await this.deps.kv.increment(this.deps.tenant, COMPANY_DAY_KEY(utcDay(now)), 1, 2 * 86_400_000);
+  }
+
+  savePhone(phone: Phone): Promise<void> {
+    return this.deps.kv.set(this.deps.tenant, PHONE_KEY(phone.name), phone.stats);
+  }
+
+  /** Decides what can go now; re-entrant calls fold into one more pass. */
+  pump(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    let wake: number | undefined;
+    try {
+      do {
+        this.again = false;
+        const now = this.deps.clock.now();
+        this.index.release(now, (e) => this.groupOf(e));
+        const w = this.index.pass(
+          (e) => this.decideTimed(e, now),
+          (e, d) => this.act(e, d),
+        );
+        if (w !== undefined) wake = Math.min(wake ?? w, w);
+      } while (this.again);
+    } finally {
+      this.pumping = false;
+    }
+    this.index.arm(wake, () => this.pump());
+  }
+
+  private decideTimed(e: Entry, now: number): Decision {
+    const m = this.deps.metrics;
+    const t0 = m ? performance.now() : 0;
+    const direct = e.sticky || e.channel === '*' ? undefined : this.deps.channels.get(e.channel);
+    const d = decide(e, {
+      now,
+      rules: this.rules,
+      window: this.window,
+      phones: this.phoneList,
+      phoneByName: this.phones,
+      direct,
+      directFree: direct ? !this.directBusy.has(direct.name) : false,
+      lastSentTo: this.lastSentTo,
+      companyCount: this.companyCount(now),
+      random: this.deps.random,
+    });
+    if (m) {
+      m.decisions++;
+      m.decisionNs += (performance.now() - t0) * 1e6;
+    }
+    return d;
+  }
+
+  private act(e: Entry, d: Decision): void {
+    if (d.kind === 'defer') {
+      this.index.add(e, this.groupOf(e), this.deps.clock.now());
+      if (d.pending) void this.persist(e.id, { state: 'pending', notBefore: e.notBefore });
+      return;
+    }
+    if (d.kind === 'fail') {
+      void this.persist(e.id, { state: 'failed', error: d.reason });
+      this.deps.logger.warn({ tenant: this.deps.tenant, msgId: e.id, reason: d.reason }, 'send job failed');
+      return;
+    }
+    if (d.kind !== 'start') return;
+    const phone = d.phone;
+    const prev = this.lastSentTo.get(e.recipient);
+    this.lastSentTo.set(e.recipient, Number.POSITIVE_INFINITY);
+    if (phone) phone.busy = true;
+    else this.directBusy.add(e.channel);
+    const cycle = runCycle(this, e, phone, prev).finally(() => {
+      if (phone) phone.busy = false;
+      else this.directBusy.delete(e.channel);
+      this.active.delete(cycle);
+      this.pump();
+    });
+    this.active.add(cycle);
+  }
+
+  async persist(id: string, patch: Partial<SendJob>): Promise<void> {
+    try {
+      await this.deps.queue.update(this.deps.tenant, id, { ...patch, updatedAt: this.deps.clock.now() });
+    } catch (err) {
+      this.deps.logger.error({ err, tenant: this.deps.tenant, msgId: id }, 'could not record a send job state');
+    }
+  }
+
+  /** A phone connected, dropped, or was banned/logged out: alerts, rerouting, and a new pass. */
+  private async onLink(phone: Phone, status: LinkStatus): Promise<void> {
+    const was = phone.state;
+    phone.state = status.state;
+    const { tenant, alerts } = this.deps;
+    if ((status.state === 'banned' || status.state === 'logged_out') && was !== status.state) {
+      await this.phoneDown(phone, status.reason ?? status.state);
+    } else if (status.state === 'connected' && (was === 'banned' || was === 'logged_out')) {
+      await alerts.phoneRecovered(tenant, phone.name);
+    }
+    this.pump();
+  }
+
+  /** Platform ids of recent sends → job ids, so a late failure (a NACK) finds its job. */
+  readonly recent = new Map<string, string>();
+
+  remember(platformId: string | undefined, jobId: string): void {
+    if (!platformId) return;
+    this.recent.set(platformId, jobId);
+    if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** A message the platform accepted failed later: it counts against the phone; 463 locks new contacts. */
+  private async onDelivery(phone: Phone, event: DeliveryEvent): Promise<void> {
+    if (event.status !== 'failed') return;
+    const { tenant, alerts, clock } = this.deps;
+    phone.recordFailure();
+    if (event.code === 463) {
+      phone.timelockUntil = event.until ?? clock.now() + 86_400_000;
+      await alerts.raise(
+        tenant,
+        'timelock',
+        'warning',
+        phone.name,
+        `${phone.name} may not message new contacts for now (463)`,
+      );
+    }
+    const jobId = this.recent.get(event.platformId);
+    if (jobId)
+      await this.persist(jobId, {
+        state: 'failed',
+        error: `platform reported failure${event.code ? ` ${event.code}` : ''}`,
+      });
+    await this.savePhone(phone);
+    await alerts.afterFailure(tenant, phone);
+    this.pump();
+  }
+
+  /** Immediate critical alert, then which phone takes over (or that none can). */
+  async phoneDown(phone: Phone, reason: string): Promise<void> {
+    const { tenant, alerts, clock } = this.deps;
+    const type = phone.state === 'banned' ? 'banned' : 'logged_out';
+    await alerts.raise(tenant, type, 'critical', phone.name, `${phone.name} ${type.replace('_', ' ')}: ${reason}`);
+    const now = clock.now();
+    const successor = this.phoneList
+      .filter((p) => p !== phone && p.alive && p.state === 'connected')
+      .sort((a, b) => a.score(now) - b.score(now))[0];
+    if (successor) {
+      await alerts.raise(
+        tenant,
+        'switched_to',
+        'info',
+        phone.name,
+        `traffic from ${phone.name} now goes to ${successor.name}`,
+      );
+    } else {
+      await alerts.raise(
+        tenant,
+        'no_phone',
+        'critical',
+        phone.name,
+        `${phone.name} is down and no other phone is available`,
+      );
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.onStop();
+    this.index.disarm();
+    for (const u of this.unsubscribe) u();
+  }
+}
