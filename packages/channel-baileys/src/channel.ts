@@ -2,52 +2,33 @@ import {
   type Channel,
   type ChannelCapabilities,
   ChannelError,
+  type ChannelErrorKind,
+  type DeliveryEvent,
   type InboundMessage,
+  type LinkStatus,
   type OutboundMessage,
   type SendReceipt,
-  type TimerHandle,
   type TurnResult,
 } from '@smmbot/core';
-import { type KvAuthState, useKvAuthState } from './auth-state.js';
-import { isBroadcastJid, isGroupJid, normalizeJid, phoneToJid } from './jid.js';
+import { BaileysConnection, type SocketOn } from './connection.js';
+import { type MessageUpdateLike, toDeliveryEvent } from './delivery.js';
+import { BaileysInbound } from './inbound.js';
+import { normalizeJid } from './jid.js';
 import { LidMap } from './lid-map.js';
-import { type MessagesUpsert, type NormalizeContext, toInbound, type WAMessageLike } from './normalize.js';
-import {
-  type ChannelStatus,
-  decideReconnect,
-  defaultReconnectPolicy,
-  type ReconnectDecision,
-  type ReconnectPolicy,
-  statusCodeOf,
-} from './reconnect.js';
+import { TIMELOCK_CODE } from './link.js';
+import { Listeners } from './listeners.js';
+import { waMessageId } from './message-id.js';
+import type { MessagesUpsert, WAMessageLike } from './normalize.js';
+import { NumberLookup } from './numbers.js';
+import type { ChannelStatus, ReconnectDecision } from './reconnect.js';
 import { sendError } from './send-error.js';
-import {
-  type BaileysChannelDeps,
-  type BaileysChannelOptions,
-  type BaileysSocketConfig,
-  type BaileysSocketLike,
-  type ConnectionUpdate,
-  defaultSocketFactory,
-  type Listener,
-  type LoginInfo,
-  type SocketFactory,
-} from './socket.js';
-
-export { sendError } from './send-error.js';
-export {
-  type BaileysChannelDeps,
-  type BaileysChannelOptions,
-  type BaileysSocketConfig,
-  type BaileysSocketLike,
-  defaultSocketFactory,
-  type LoginInfo,
-  type SocketFactory,
-} from './socket.js';
+import type { BaileysChannelDeps, BaileysChannelOptions, BaileysSocketLike, LoginInfo } from './socket.js';
 
 /**
  * WhatsApp Web through Baileys 7: one socket per number, auth state in our storage, inbound
- * `messages.upsert` (type `notify`) normalized to InboundMessage, `sendMessage(jid, { text })` out,
- * and a reconnect policy by close code on the injected clock.
+ * `messages.upsert` (type `notify`) normalized to InboundMessage, `sendMessage(jid, { text })` out
+ * with a WhatsApp id derived from `message.id`, a reconnect policy by close code on the injected
+ * clock, and the balancer's signals: `link()`, `onLink()`, `onDelivery()`, `checkNumber()`.
  */
 export class BaileysChannel implements Channel {
   readonly capabilities: ChannelCapabilities = {
@@ -55,47 +36,59 @@ export class BaileysChannel implements Channel {
     typing: true,
     formatting: 'whatsapp',
     maxTextLength: 4096,
+    antiBan: true,
   };
   readonly name: string;
   readonly tenantId: string;
-  private readonly policy: ReconnectPolicy;
-  private readonly createSocket: SocketFactory;
-  private receiveFn?: (message: InboundMessage) => Promise<TurnResult>;
-  private sock?: BaileysSocketLike;
-  private detach: (() => void)[] = [];
-  private auth?: KvAuthState;
+  private readonly conn: BaileysConnection;
+  private readonly inbound: BaileysInbound;
+  private readonly numbers: NumberLookup;
+  private readonly deliveries: Listeners<DeliveryEvent>;
   private lids?: LidMap;
-  private readonly groupTitles = new Map<string, string>();
-  private readonly inFlight = new Set<Promise<void>>();
-  private upserts: Promise<unknown> = Promise.resolve();
-  private readonly statusListeners = new Set<(info: LoginInfo) => void>();
-  private readonly numberCache = new Map<string, { at: number; jid?: string }>();
-  private timer?: TimerHandle;
-  private attempt = 0;
-  private replacedAt: number[] = [];
-  private stopped = true;
-  private pairingRequested = false;
-  private info: LoginInfo = { status: 'idle' };
-  /** Close decisions, newest last (for logs, the dashboard and tests). */
-  readonly decisions: { code: number | undefined; decision: ReconnectDecision }[] = [];
 
   constructor(
-    private readonly options: BaileysChannelOptions,
+    options: BaileysChannelOptions,
     private readonly deps: BaileysChannelDeps,
   ) {
     this.name = options.name;
     this.tenantId = options.tenant;
-    this.policy = { ...defaultReconnectPolicy, ...options.reconnect };
-    this.createSocket = deps.createSocket ?? defaultSocketFactory;
+    const ns = `baileys:${this.name}`;
+    this.conn = new BaileysConnection(options, deps, {
+      prepare: async () => {
+        if (this.lids) return;
+        this.lids = new LidMap(deps.kv, this.tenantId, `${ns}:lidmap`, deps.secrets);
+        await this.lids.load();
+        await this.inbound.loadGroups();
+      },
+      wire: (sock, on) => this.wire(sock, on),
+    });
+    this.inbound = new BaileysInbound({
+      tenantId: this.tenantId,
+      channel: this.name,
+      ns,
+      kv: deps.kv,
+      logger: deps.logger,
+      clock: deps.clock,
+      socket: () => this.conn.sock,
+      lids: () => this.lids,
+      ownJids: () => this.ownJids(),
+    });
+    this.numbers = new NumberLookup(options.onWhatsAppCacheMs, deps.clock);
+    this.deliveries = new Listeners(deps.logger.child({ channel: this.name }), 'delivery');
   }
 
   get status(): ChannelStatus {
-    return this.info.status;
+    return this.conn.status;
   }
 
   /** Status, current QR and pairing code: what a dashboard shows. */
   get login(): LoginInfo {
-    return { ...this.info };
+    return this.conn.login;
+  }
+
+  /** Close decisions, newest last (for logs, the dashboard and tests). */
+  get decisions(): readonly { code: number | undefined; decision: ReconnectDecision }[] {
+    return this.conn.decisions;
   }
 
   get lidMap(): LidMap | undefined {
@@ -103,319 +96,113 @@ export class BaileysChannel implements Channel {
   }
 
   onStatus(listener: (info: LoginInfo) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.conn.onStatus(listener);
+  }
+
+  /** Connection state for the balancer: see `toLinkStatus` for the mapping of every status. */
+  link(): LinkStatus {
+    return this.conn.link.current();
+  }
+
+  onLink(listener: (status: LinkStatus) => void): () => void {
+    return this.conn.link.on(listener);
+  }
+
+  /** Delivery receipts and NACKs of our messages, from `messages.update` (see `toDeliveryEvent`). */
+  onDelivery(listener: (event: DeliveryEvent) => void): () => void {
+    return this.deliveries.add(listener);
   }
 
   connect(receive: (message: InboundMessage) => Promise<TurnResult>): void {
-    this.receiveFn = receive;
-  }
-
-  private get ns(): string {
-    return `baileys:${this.name}`;
+    this.inbound.connect(receive);
   }
 
   async start(): Promise<void> {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.auth ??= await useKvAuthState({
-      kv: this.deps.kv,
-      tenant: this.tenantId,
-      secrets: this.deps.secrets,
-      namespace: this.ns,
-    });
-    if (!this.lids) {
-      this.lids = new LidMap(this.deps.kv, this.tenantId, `${this.ns}:lidmap`, this.deps.secrets);
-      await this.lids.load();
-      const titles = await this.deps.kv.get<Record<string, string>>(this.tenantId, `${this.ns}:groups`);
-      for (const [jid, title] of Object.entries(titles ?? {})) this.groupTitles.set(jid, title);
-    }
-    await this.openSocket();
+    await this.conn.start();
   }
 
   /** Closes the socket without logging out; no close event after this can reconnect. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) this.deps.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.closeSocket();
-    if (!['logged_out', 'banned', 'failed'].includes(this.info.status)) this.setStatus({ status: 'stopped' });
+    this.conn.stop();
     await this.idle();
-    await this.auth?.flush();
+    await this.conn.auth?.flush();
     await this.lids?.flush();
   }
 
   async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.inbound.idle();
   }
 
-  private setStatus(info: LoginInfo): void {
-    this.info = info;
-    for (const l of this.statusListeners) l({ ...info });
+  /** Normalizes and hands over the messages of one `notify` upsert; returns what was handed over. */
+  ingest(messages: WAMessageLike[]): Promise<InboundMessage[]> {
+    return this.inbound.ingest(messages);
   }
 
-  private closeSocket(): void {
-    for (const d of this.detach) d();
-    this.detach = [];
-    const sock = this.sock;
-    this.sock = undefined;
-    try {
-      sock?.end(undefined);
-    } catch (err) {
-      this.deps.logger.debug({ err, channel: this.name }, 'baileys socket end failed');
-    }
-  }
-
-  private async openSocket(): Promise<void> {
-    if (this.stopped || !this.auth) return;
-    this.closeSocket();
-    this.pairingRequested = false;
-    this.setStatus({ status: this.info.status === 'reconnecting' ? 'reconnecting' : 'connecting' });
-    const logger = this.deps.logger.child(
-      { channel: this.name, component: 'baileys' },
-      { level: this.options.baileysLogLevel },
-    );
-    const config: BaileysSocketConfig = {
-      auth: this.auth.state,
-      logger,
-      markOnlineOnConnect: false,
-      shouldIgnoreJid: (jid) => isBroadcastJid(jid),
-      getMessage: async () => undefined,
-    };
-    if (this.options.waWebSocketUrl) config.waWebSocketUrl = this.options.waWebSocketUrl;
-    if (this.options.version) config.version = this.options.version;
-    if (this.options.browser) config.browser = this.options.browser;
-    if (this.options.connectTimeoutMs) config.connectTimeoutMs = this.options.connectTimeoutMs;
-    let sock: BaileysSocketLike;
-    try {
-      sock = await this.createSocket(config);
-    } catch (err) {
-      this.deps.logger.error({ err, channel: this.name }, 'baileys socket could not be created');
-      this.handleClose(err);
-      return;
-    }
-    if (this.stopped) {
-      sock.end(undefined);
-      return;
-    }
-    this.sock = sock;
-    const on = <T>(event: string, fn: (arg: T) => void) => {
-      const guarded = ((arg: T) => {
-        if (this.sock === sock) fn(arg);
-      }) as Listener;
-      sock.ev.on(event, guarded);
-      this.detach.push(() => sock.ev.off?.(event, guarded));
-    };
-    on<ConnectionUpdate>('connection.update', (u) => this.onConnectionUpdate(u));
-    on<unknown>('creds.update', () => {
-      this.auth?.saveCreds().catch((err) => this.deps.logger.error({ err, channel: this.name }, 'creds not saved'));
-    });
-    on<MessagesUpsert>('messages.upsert', (u) => this.onUpsert(u));
+  private wire(_sock: BaileysSocketLike, on: SocketOn): void {
+    on<MessagesUpsert>('messages.upsert', (u) => this.inbound.onUpsert(u));
+    on<MessageUpdateLike[]>('messages.update', (updates) => this.onMessagesUpdate(updates));
     on<{ lid: string; pn: string } | { lid: string; pn: string }[]>('lid-mapping.update', (m) => {
       for (const pair of [m].flat()) this.lids?.learn(pair.lid, pair.pn);
     });
     on<{ id: string; subject?: string }[]>('groups.upsert', (groups) => {
-      for (const g of groups) if (g.subject) this.rememberGroup(g.id, g.subject);
+      for (const g of groups) if (g.subject) this.inbound.rememberGroup(g.id, g.subject);
     });
   }
 
-  private onConnectionUpdate(u: ConnectionUpdate): void {
-    if (u.qr) {
-      this.setStatus({
-        status: 'qr',
-        qr: u.qr,
-        ...(this.info.pairingCode ? { pairingCode: this.info.pairingCode } : {}),
-      });
-      if (this.options.printQr && !this.options.pairingPhone) this.printQr(u.qr);
-      this.deps.logger.info({ channel: this.name }, 'whatsapp login: scan the QR code');
-      if (this.options.pairingPhone && !this.pairingRequested && !this.auth?.state.creds.registered) {
-        this.pairingRequested = true;
-        void this.requestPairing(this.options.pairingPhone);
+  private onMessagesUpdate(updates: MessageUpdateLike[]): void {
+    for (const entry of [updates].flat()) {
+      const event = toDeliveryEvent(entry, this.conn.link.timelockUntil());
+      if (!event) continue;
+      if (event.status === 'failed') {
+        this.deps.logger.warn({ channel: this.name, msgId: event.platformId, code: event.code }, 'whatsapp NACK');
+        if (event.code === TIMELOCK_CODE) this.conn.queryTimelock();
       }
+      this.deliveries.emit(event);
     }
-    if (u.connection === 'open') {
-      this.attempt = 0;
-      this.setStatus({ status: 'open' });
-      this.deps.logger.info({ channel: this.name, newLogin: u.isNewLogin === true }, 'whatsapp connected');
-    } else if (u.connection === 'close') {
-      this.handleClose(u.lastDisconnect?.error);
-    }
-  }
-
-  private async requestPairing(phone: string): Promise<void> {
-    const sock = this.sock;
-    if (!sock) return;
-    try {
-      const code = await sock.requestPairingCode(phone.replace(/\D/g, ''));
-      this.setStatus({ ...this.info, pairingCode: code });
-      this.deps.logger.info({ channel: this.name }, 'whatsapp login: enter the pairing code on the phone');
-      if (this.options.printQr) this.print(`WhatsApp pairing code for ${this.name}: ${code}\n`);
-    } catch (err) {
-      this.deps.logger.error({ err, channel: this.name }, 'pairing code request failed');
-    }
-  }
-
-  private print(text: string): void {
-    (this.deps.print ?? ((t: string) => process.stdout.write(t)))(text);
-  }
-
-  private printQr(qr: string): void {
-    this.print(
-      `\nWhatsApp login for "${this.name}" (tenant ${this.tenantId}): render this QR string with any QR tool ` +
-        `or open the dashboard, then scan it in WhatsApp → Linked devices:\n${qr}\n\n`,
-    );
-  }
-
-  private handleClose(error: unknown): void {
-    if (this.stopped) return;
-    const code = statusCodeOf(error);
-    const now = this.deps.clock.now();
-    const decision = decideReconnect(
-      code,
-      { attempt: this.attempt, replacedAt: this.replacedAt, now, random: (this.deps.random ?? Math.random)() },
-      this.policy,
-    );
-    if (code === 440) {
-      this.replacedAt = [...this.replacedAt, now].filter((t) => now - t < this.policy.replacedWindowMs);
-    }
-    this.decisions.push({ code, decision });
-    this.closeSocket();
-    if (decision.action === 'stop') {
-      this.stopped = true;
-      this.setStatus({ status: decision.status, reason: decision.reason });
-      this.deps.logger.error(
-        { channel: this.name, tenant: this.tenantId, code, status: decision.status, operator: decision.notifyOperator },
-        `whatsapp channel stopped: ${decision.reason}`,
-      );
-      if (decision.wipeCreds) {
-        this.auth?.clear().catch((err) => this.deps.logger.error({ err, channel: this.name }, 'creds not wiped'));
-      }
-      return;
-    }
-    if (decision.backoff) this.attempt++;
-    this.setStatus({ status: 'reconnecting', reason: decision.reason });
-    this.deps.logger.warn({ channel: this.name, code, delayMs: decision.delayMs }, 'whatsapp reconnecting');
-    this.timer = this.deps.clock.setTimeout(() => {
-      this.timer = undefined;
-      void this.openSocket();
-    }, decision.delayMs);
-  }
-
-  private rememberGroup(jid: string, title: string): void {
-    if (this.groupTitles.get(jid) === title) return;
-    this.groupTitles.set(jid, title);
-    this.deps.kv
-      .set(this.tenantId, `${this.ns}:groups`, Object.fromEntries(this.groupTitles))
-      .catch((err) => this.deps.logger.warn({ err, channel: this.name }, 'group titles not saved'));
   }
 
   private ownJids(): Set<string> {
     const out = new Set<string>();
-    const user = this.sock?.user;
+    const user = this.conn.sock?.user;
     if (user?.id) out.add(normalizeJid(user.id));
     if (user?.lid) out.add(normalizeJid(user.lid));
-    const me = this.auth?.state.creds.me;
+    const me = this.conn.auth?.state.creds.me;
     if (me?.id) out.add(normalizeJid(me.id));
     if (me?.lid) out.add(normalizeJid(me.lid));
     return out;
   }
 
-  private onUpsert(upsert: MessagesUpsert): void {
-    if (upsert.type !== 'notify') return;
-    // Normalization runs one upsert at a time (arrival order, one group lookup per new group); the
-    // turns themselves run concurrently, ordered per conversation by the engine.
-    const step = this.upserts.then(() => this.ingest(upsert.messages));
-    this.upserts = step.catch(() => undefined);
-    this.track(
-      step.then(
-        () => undefined,
-        (err: unknown) => this.deps.logger.error({ err, channel: this.name }, 'baileys upsert not handled'),
-      ),
-    );
-  }
-
-  private track(work: Promise<void>): void {
-    const done: Promise<void> = work.finally(() => this.inFlight.delete(done));
-    this.inFlight.add(done);
-  }
-
-  /** Normalizes and hands over the messages of one `notify` upsert; returns what was handed over. */
-  async ingest(messages: WAMessageLike[]): Promise<InboundMessage[]> {
-    const lids = this.lids;
-    const ctx: NormalizeContext = {
-      tenantId: this.tenantId,
-      channel: this.name,
-      ownJids: this.ownJids(),
-      pnForLid: (lid) => lids?.pnFor(lid),
-      lidForPn: (pn) => lids?.lidFor(pn),
-      groupTitle: (jid) => this.groupTitles.get(jid),
-      now: () => this.deps.clock.now(),
-    };
-    const out: InboundMessage[] = [];
-    for (const msg of messages) {
-      const key = msg.key ?? {};
-      lids?.learn(key.remoteJid, key.remoteJidAlt);
-      lids?.learn(key.participant, key.participantAlt);
-      const remote = key.remoteJid;
-      if (remote && isGroupJid(remote) && !key.fromMe && !this.groupTitles.has(remote)) await this.fetchGroup(remote);
-      const inbound = toInbound(msg, ctx);
-      if (typeof inbound === 'string') {
-        this.deps.logger.debug({ channel: this.name, ignored: inbound }, 'baileys message not handed to the engine');
-        continue;
-      }
-      out.push(inbound);
-    }
-    const receive = this.receiveFn;
-    if (!receive) return out;
-    for (const m of out) {
-      this.track(
-        receive(m).then(
-          () => undefined,
-          (err: unknown) =>
-            this.deps.logger.error({ err, channel: this.name, msgId: m.id }, 'baileys message not handled'),
-        ),
-      );
-    }
-    return out;
-  }
-
-  private async fetchGroup(jid: string): Promise<void> {
-    const sock = this.sock;
-    if (!sock?.groupMetadata) return;
-    try {
-      const meta = await sock.groupMetadata(jid);
-      if (meta.subject) this.rememberGroup(jid, meta.subject);
-    } catch (err) {
-      this.deps.logger.debug({ err, channel: this.name, jid }, 'group metadata not available');
-    }
-  }
-
+  /** Why nothing can be sent now: banned → `banned`, logged out → `unauthorized`, otherwise `unavailable`. */
   private notReady(): ChannelError {
-    const status = this.info.status;
+    const { status, code } = this.conn.login;
+    const kind: ChannelErrorKind =
+      status === 'banned' ? 'banned' : status === 'logged_out' ? 'unauthorized' : 'unavailable';
+    // `failed` (stale version, session taken over, too many attempts) needs the operator: not retryable.
     const dead = status === 'logged_out' || status === 'banned' || status === 'failed';
     return new ChannelError(`whatsapp is not connected (status ${status})`, {
       retryable: !dead,
       ...(dead ? {} : { retryAfterMs: 5_000 }),
-      details: { channel: this.name, status, kind: dead ? 'unauthorized' : 'unavailable' },
+      details: { channel: this.name, status, kind, ...(code !== undefined ? { code } : {}) },
     });
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const sock = this.sock;
-    if (!sock || this.info.status !== 'open') throw this.notReady();
+    const sock = this.conn.ready;
+    if (!sock) throw this.notReady();
+    const messageId = message.id ? waMessageId(message.id) : undefined;
     try {
-      const sent = await sock.sendMessage(message.chatId, { text: message.text });
-      const platformId = sent?.key?.id ?? undefined;
+      const sent = await sock.sendMessage(message.chatId, { text: message.text }, messageId ? { messageId } : {});
+      const platformId = sent?.key?.id ?? messageId;
       return { message, ...(platformId ? { platformId } : {}), sentAt: this.deps.clock.now() };
     } catch (err) {
-      throw sendError(err, this.name);
+      throw sendError(err, this.name, { timelockUntil: this.conn.link.timelockUntil(), now: this.deps.clock.now() });
     }
   }
 
   /** `composing` for `ms`, then `paused` (a presence expires after about 10 s on WhatsApp's side). */
   async typing(chatId: string, ms: number): Promise<void> {
-    const sock = this.sock;
-    if (!sock || this.info.status !== 'open') return;
+    const sock = this.conn.ready;
+    if (!sock) return;
     try {
       await sock.presenceSubscribe?.(chatId);
       await sock.sendPresenceUpdate('composing', chatId);
@@ -428,27 +215,16 @@ export class BaileysChannel implements Channel {
 
   /** Which of these phone numbers are on WhatsApp; answers are cached (`onWhatsAppCacheMs`). */
   async onWhatsApp(...phones: string[]): Promise<Map<string, string | undefined>> {
-    const now = this.deps.clock.now();
-    const result = new Map<string, string | undefined>();
-    const ask: string[] = [];
-    for (const phone of phones) {
-      const jid = phoneToJid(phone);
-      const hit = this.numberCache.get(jid);
-      if (hit && now - hit.at < this.options.onWhatsAppCacheMs) result.set(phone, hit.jid);
-      else ask.push(phone);
-    }
-    if (ask.length > 0) {
-      const sock = this.sock;
-      if (!sock || this.info.status !== 'open') throw this.notReady();
-      const found = (await sock.onWhatsApp(...ask.map(phoneToJid))) ?? [];
-      const existing = new Map(found.filter((r) => r.exists).map((r) => [normalizeJid(r.jid), r.jid]));
-      for (const phone of ask) {
-        const jid = phoneToJid(phone);
-        const hit = existing.get(jid);
-        this.numberCache.set(jid, { at: now, ...(hit ? { jid: hit } : {}) });
-        result.set(phone, hit);
-      }
-    }
-    return result;
+    return this.numbers.lookup(phones, async (jids) => {
+      const sock = this.conn.ready;
+      if (!sock) throw this.notReady();
+      return sock.onWhatsApp(...jids);
+    });
+  }
+
+  /** The JID to send to when `phone` (digits, international form) has WhatsApp, else undefined; cached. */
+  async checkNumber(phone: string): Promise<string | undefined> {
+    if (!/\d/.test(phone)) return undefined;
+    return (await this.onWhatsApp(phone)).get(phone);
   }
 }

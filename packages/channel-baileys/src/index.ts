@@ -1,23 +1,28 @@
 import { ConfigError, definePlugin, Tokens } from '@smmbot/core';
 import { z } from 'zod';
-import { BaileysChannel, type SocketFactory } from './channel.js';
+import { BaileysChannel } from './channel.js';
+import type { SocketFactory } from './socket.js';
 
 export { type KvAuthState, type KvAuthStateOptions, useKvAuthState } from './auth-state.js';
+export { BaileysChannel } from './channel.js';
+export { type MessageUpdateLike, toDeliveryEvent, WA_STATUS } from './delivery.js';
+export * from './jid.js';
+export { LidMap } from './lid-map.js';
+export { LinkTracker, TIMELOCK_CODE, type Timelock, timelockOf, toLinkStatus } from './link.js';
+export { waMessageId } from './message-id.js';
+export * from './normalize.js';
+export * from './reconnect.js';
+export { type SendErrorContext, sendError } from './send-error.js';
 export {
-  BaileysChannel,
   type BaileysChannelDeps,
   type BaileysChannelOptions,
   type BaileysSocketConfig,
   type BaileysSocketLike,
   defaultSocketFactory,
   type LoginInfo,
+  type ReachoutTimelockLike,
   type SocketFactory,
-  sendError,
-} from './channel.js';
-export * from './jid.js';
-export { LidMap } from './lid-map.js';
-export * from './normalize.js';
-export * from './reconnect.js';
+} from './socket.js';
 
 const versionTuple = z.tuple([z.number().int(), z.number().int(), z.number().int()]);
 

@@ -1,5 +1,6 @@
 import type { Clock, KeyValueStore, Logger, SecretBox } from '@smmbot/core';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
+import { isBroadcastJid } from './jid.js';
 import type { ChannelStatus, ReconnectPolicy } from './reconnect.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Baileys' emitter is typed per event name; ours is not.
@@ -11,7 +12,12 @@ export interface BaileysSocketLike {
     on(event: string, listener: Listener): unknown;
     off?(event: string, listener: Listener): unknown;
   };
-  sendMessage(jid: string, content: { text: string }): Promise<{ key?: { id?: string | null } } | undefined>;
+  /** `options.messageId` overrides the id Baileys would generate (`generateMessageIDV2`). */
+  sendMessage(
+    jid: string,
+    content: { text: string },
+    options?: { messageId?: string },
+  ): Promise<{ key?: { id?: string | null } } | undefined>;
   sendPresenceUpdate(
     type: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused',
     jid?: string,
@@ -20,6 +26,8 @@ export interface BaileysSocketLike {
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean | unknown }[] | undefined>;
   requestPairingCode(phone: string): Promise<string>;
   groupMetadata?(jid: string): Promise<{ id: string; subject?: string }>;
+  /** Asks WhatsApp for the account's reach-out timelock; the answer comes as `connection.update`. */
+  fetchAccountReachoutTimelock?(): Promise<unknown>;
   end(error: Error | undefined): void;
   user?: { id: string; lid?: string } | undefined;
 }
@@ -35,6 +43,26 @@ export interface BaileysSocketConfig {
   version?: [number, number, number];
   browser?: [string, string, string];
   connectTimeoutMs?: number;
+}
+
+/** The config of one connection attempt: never online on connect, broadcasts and newsletters ignored. */
+export function socketConfig(
+  options: BaileysChannelOptions,
+  auth: AuthenticationState,
+  logger: Logger,
+): BaileysSocketConfig {
+  const config: BaileysSocketConfig = {
+    auth,
+    logger,
+    markOnlineOnConnect: false,
+    shouldIgnoreJid: (jid) => isBroadcastJid(jid),
+    getMessage: async () => undefined,
+  };
+  if (options.waWebSocketUrl) config.waWebSocketUrl = options.waWebSocketUrl;
+  if (options.version) config.version = options.version;
+  if (options.browser) config.browser = options.browser;
+  if (options.connectTimeoutMs) config.connectTimeoutMs = options.connectTimeoutMs;
+  return config;
 }
 
 export type SocketFactory = (config: BaileysSocketConfig) => BaileysSocketLike | Promise<BaileysSocketLike>;
@@ -80,8 +108,10 @@ export interface LoginInfo {
   status: ChannelStatus;
   qr?: string;
   pairingCode?: string;
-  /** Why the channel stopped, when it did. */
+  /** Why the channel stopped or is reconnecting, when it did. */
   reason?: string;
+  /** The close code behind `reason` (`lastDisconnect.error.output.statusCode`), when there was one. */
+  code?: number;
 }
 
 export interface ConnectionUpdate {
@@ -89,4 +119,13 @@ export interface ConnectionUpdate {
   lastDisconnect?: { error?: unknown; date?: Date };
   qr?: string;
   isNewLogin?: boolean;
+  /** 7.x: the account may not start new chats until `timeEnforcementEnds` (Baileys' `ReachoutTimelockState`). */
+  reachoutTimeLock?: ReachoutTimelockLike;
+}
+
+/** Baileys' `ReachoutTimelockState`: `isActive`, `timeEnforcementEnds` (a Date), `enforcementType`. */
+export interface ReachoutTimelockLike {
+  isActive?: boolean;
+  timeEnforcementEnds?: Date | string | number;
+  enforcementType?: string;
 }

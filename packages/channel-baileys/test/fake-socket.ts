@@ -13,6 +13,9 @@ export function boom(message: string, statusCode: number): Error {
 export class FakeSocket implements BaileysSocketLike {
   readonly ev = new EventEmitter();
   readonly sent: { chatId: string; text: string }[] = [];
+  /** The options of each successful `sendMessage`, in order (`messageId` when the channel set one). */
+  readonly sendOptions: ({ messageId?: string } | undefined)[] = [];
+  timelockQueries = 0;
   readonly presence: { type: string; jid?: string }[] = [];
   readonly pairingRequests: string[] = [];
   readonly onWhatsAppCalls: string[][] = [];
@@ -25,12 +28,18 @@ export class FakeSocket implements BaileysSocketLike {
 
   constructor(readonly config: BaileysSocketConfig) {}
 
-  async sendMessage(chatId: string, content: { text: string }) {
+  /** Like Baileys: the sent message's key carries `options.messageId` when given, else a new id. */
+  async sendMessage(chatId: string, content: { text: string }, options?: { messageId?: string }) {
     const failure = this.nextFailure;
     this.nextFailure = undefined;
     if (failure) throw failure;
     this.sent.push({ chatId, text: content.text });
-    return { key: { id: `OUT${++this.seq}` } };
+    this.sendOptions.push(options);
+    return { key: { remoteJid: chatId, fromMe: true, id: options?.messageId || `OUT${++this.seq}` } };
+  }
+  async fetchAccountReachoutTimelock() {
+    this.timelockQueries++;
+    return { isActive: false };
   }
   async sendPresenceUpdate(type: 'available' | 'unavailable' | 'composing' | 'recording' | 'paused', jid?: string) {
     this.presence.push({ type, ...(jid ? { jid } : {}) });
@@ -64,6 +73,24 @@ export class FakeSocket implements BaileysSocketLike {
       },
     });
   }
+}
+
+/** `messages.update` as Baileys' `handleBadAck` emits it for a NACK of a message we sent. */
+export function nack(id: string, error: string, remoteJid = '79001234567@s.whatsapp.net') {
+  return [
+    {
+      key: { remoteJid, fromMe: true, id },
+      update: {
+        status: 0,
+        messageStubParameters: error === '463' ? [error, 'Your account has been restricted'] : [error],
+      },
+    },
+  ];
+}
+
+/** `messages.update` as Baileys' `handleReceipt` emits it: `{ status, messageTimestamp }` per id. */
+export function receipt(ids: string[], status: number, fromMe = true, remoteJid = '79001234567@s.whatsapp.net') {
+  return ids.map((id) => ({ key: { remoteJid, fromMe, id }, update: { status, messageTimestamp: 1_767_225_700 } }));
 }
 
 /** A factory that records every socket it made. */

@@ -1,15 +1,15 @@
-import { timingSafeEqual } from 'node:crypto';
 import {
   type Channel,
   type ChannelCapabilities,
-  ChannelError,
   type Clock,
+  type DeliveryEvent,
   formatIssues,
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
   httpError,
   type InboundMessage,
+  type LinkStatus,
   type Logger,
   type OutboundMessage,
   type SendReceipt,
@@ -19,9 +19,16 @@ import {
 import {
   type GreenIncomingMessage,
   greenIncomingMessageSchema,
+  greenOutgoingStatusSchema,
   greenSendResponseSchema,
+  greenStateChangedSchema,
+  greenStateResponseSchema,
   greenWebhookSchema,
 } from './payload.js';
+import { NumberCheck } from './numbers.js';
+import { GreenRest } from './rest.js';
+import { headerOf, safeEqual } from './webhook-auth.js';
+import { deliveryOfStatus, Listeners, linkOfState } from './signals.js';
 
 export interface GreenApiChannelOptions {
   name: string;
@@ -33,25 +40,10 @@ export interface GreenApiChannelOptions {
   webhookToken: string;
   webhookPath: string;
   timeoutMs: number;
-}
-
-function headerOf(req: HttpRequest, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (key.toLowerCase() !== wanted) continue;
-    return Array.isArray(value) ? value[0] : value;
-  }
-  return undefined;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  if (left.length !== right.length) {
-    timingSafeEqual(left, left);
-    return false;
-  }
-  return timingSafeEqual(left, right);
+  /** How long a `checkWhatsapp` answer is cached (both "has WhatsApp" and "has not"). */
+  checkNumberCacheMs: number;
+  /** Ask `getStateInstance` on start, so `link()` is right before the first `stateInstanceChanged`. */
+  checkStateOnStart: boolean;
 }
 
 /** The inbound message id: `idMessage` is unique only within a chat, so it is prefixed with the chat id. */
@@ -61,7 +53,8 @@ export function greenMessageId(chatId: string, idMessage: string): string {
 
 /**
  * Green API channel (a hosted WhatsApp gateway): one instance per Green API instance. Webhooks in
- * (`incomingMessageReceived` text messages; everything else is ignored), `sendMessage` out.
+ * (`incomingMessageReceived` text messages to the engine; `stateInstanceChanged` and
+ * `outgoingMessageStatus` to `onLink` / `onDelivery`; everything else is ignored), `sendMessage` out.
  */
 export class GreenApiChannel implements Channel {
   readonly capabilities: ChannelCapabilities = {
@@ -69,21 +62,81 @@ export class GreenApiChannel implements Channel {
     typing: false,
     formatting: 'whatsapp',
     maxTextLength: 4096,
+    antiBan: true,
   };
   readonly name: string;
   readonly tenantId: string;
   /** The durable hand-off to the engine (stored before the 200). */
   private readonly intake = new WebhookIntake(() => ({ logger: this.logger, channel: this.name }));
+  private readonly rest: GreenRest;
+  private readonly linkListeners: Listeners<LinkStatus>;
+  private readonly deliveries: Listeners<DeliveryEvent>;
+  private readonly numbers: NumberCheck;
+  /** Until Green API says otherwise: Green API queues sends for 24 h whatever the state. */
+  private linkStatus: LinkStatus = { state: 'connected', reason: 'assumed: Green API has not reported the state yet' };
+  /** Bumped by every state report, so an older `getStateInstance` answer cannot undo a newer webhook. */
+  private stateSeq = 0;
+  private stateCheck?: Promise<void>;
   private stopped = false;
 
   constructor(
     private readonly options: GreenApiChannelOptions,
     private readonly logger: Logger,
     private readonly clock: Clock,
-    private readonly fetchFn: typeof fetch = fetch,
+    fetchFn: typeof fetch = fetch,
   ) {
     this.name = options.name;
     this.tenantId = options.tenant;
+    this.rest = new GreenRest(options, this.name, clock, fetchFn);
+    this.numbers = new NumberCheck(this.rest, clock, options.checkNumberCacheMs, this.name);
+    const log = logger.child({ channel: this.name });
+    this.linkListeners = new Listeners(log, 'link');
+    this.deliveries = new Listeners(log, 'delivery');
+  }
+
+  /** The instance state: from `getStateInstance` on start, then `stateInstanceChanged` webhooks. */
+  link(): LinkStatus {
+    return { ...this.linkStatus };
+  }
+
+  onLink(listener: (status: LinkStatus) => void): () => void {
+    return this.linkListeners.add(listener);
+  }
+
+  /** `outgoingMessageStatus` webhooks of our messages (needs the instance's `outgoingWebhook` setting). */
+  onDelivery(listener: (event: DeliveryEvent) => void): () => void {
+    return this.deliveries.add(listener);
+  }
+
+  private setLink(next: LinkStatus, source: string): void {
+    this.stateSeq++;
+    const prev = this.linkStatus;
+    if (prev.state === next.state && prev.reason === next.reason && prev.code === next.code) return;
+    this.linkStatus = next;
+    const level = next.state === 'connected' && !next.reason ? 'info' : 'warn';
+    this.logger[level]({ channel: this.name, link: next, source }, 'green api instance state changed');
+    this.linkListeners.emit({ ...next });
+  }
+
+  /** Asks `getStateInstance` and applies it unless a webhook reported a state meanwhile. */
+  async refreshState(): Promise<LinkStatus> {
+    const seq = this.stateSeq;
+    try {
+      const answer = greenStateResponseSchema.safeParse(await this.rest.call('getStateInstance', 'getStateInstance'));
+      if (!answer.success) throw new Error('getStateInstance answered without stateInstance');
+      if (seq === this.stateSeq) this.setLink(linkOfState(answer.data.stateInstance), 'getStateInstance');
+    } catch (err) {
+      this.logger.warn({ err, channel: this.name }, 'green api instance state not known');
+    }
+    return this.link();
+  }
+
+  /**
+   * Whether `phone` (digits, international form) has WhatsApp, via `checkWhatsapp`; answers the chat
+   * id `<digits>@c.us` or undefined. Answers are cached for `checkNumberCacheMs`.
+   */
+  checkNumber(phone: string): Promise<string | undefined> {
+    return this.numbers.check(phone);
   }
 
   connect(
@@ -96,11 +149,13 @@ export class GreenApiChannel implements Channel {
 
   async start(): Promise<void> {
     this.stopped = false;
+    if (this.options.checkStateOnStart) this.stateCheck = this.refreshState().then(() => undefined);
   }
 
   /** Refuses new webhooks (503: Green API redelivers) and waits for accepted messages to settle. */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.stateCheck;
     await this.idle();
   }
 
@@ -131,12 +186,15 @@ export class GreenApiChannel implements Channel {
     const envelope = greenWebhookSchema.safeParse(body);
     if (!envelope.success) return this.reject(formatIssues(envelope.error, 'body'));
     let inbound: InboundMessage | string;
-    if (envelope.data.typeWebhook === 'incomingMessageReceived') {
+    const type = envelope.data.typeWebhook;
+    if (type === 'incomingMessageReceived') {
       const incoming = greenIncomingMessageSchema.safeParse(body);
       if (!incoming.success) return this.reject(formatIssues(incoming.error, 'body'));
       inbound = this.toInbound(incoming.data);
+    } else if (type === 'stateInstanceChanged' || type === 'outgoingMessageStatus') {
+      return this.onSignal(body);
     } else {
-      inbound = `type:${envelope.data.typeWebhook}`;
+      inbound = `type:${type}`;
     }
     if (typeof inbound === 'string') {
       this.logger.debug({ channel: this.name, ignored: inbound }, 'green api webhook not handed to the engine');
@@ -145,6 +203,35 @@ export class GreenApiChannel implements Channel {
     if (this.stopped || !this.intake.connected)
       return httpError(503, 'E_UNAVAILABLE', 'channel is not accepting messages');
     this.intake.handOff(inbound);
+    return { status: 200, body: { ok: true } };
+  }
+
+  /** `stateInstanceChanged` → link; `outgoingMessageStatus` → delivery (or link, for `yellowCard`). */
+  private onSignal(body: unknown): HttpResponse {
+    const state = greenStateChangedSchema.safeParse(body);
+    if (state.success) {
+      this.setLink(linkOfState(state.data.stateInstance), 'stateInstanceChanged');
+      return { status: 200, body: { ok: true } };
+    }
+    const status = greenOutgoingStatusSchema.safeParse(body);
+    if (!status.success) return this.reject(formatIssues(status.error, 'body'));
+    if (status.data.status === 'yellowCard') {
+      this.setLink(linkOfState('yellowCard'), 'outgoingMessageStatus');
+    } else {
+      const event = deliveryOfStatus(status.data);
+      if (event?.status === 'failed') {
+        this.logger.warn(
+          {
+            channel: this.name,
+            msgId: event.platformId,
+            status: status.data.status,
+            description: status.data.description,
+          },
+          'green api message failed',
+        );
+      }
+      if (event) this.deliveries.emit(event);
+    }
     return { status: 200, body: { ok: true } };
   }
 
@@ -188,63 +275,13 @@ export class GreenApiChannel implements Channel {
     return this.intake.respond(() => this.handleWebhook(req));
   }
 
+  /** `{ chatId, message }` (+ `quotedMessageId`); Green API takes no message id of ours, so `message.id` is not sent. */
   async send(message: OutboundMessage): Promise<SendReceipt> {
-    const base = this.options.apiUrl.replace(/\/+$/, '');
-    const url = `${base}/waInstance${encodeURIComponent(this.options.idInstance)}/sendMessage/${encodeURIComponent(this.options.apiTokenInstance)}`;
     const payload: Record<string, unknown> = { chatId: message.chatId, message: message.text };
     const prefix = `${message.chatId}/`;
     if (message.inReplyTo?.startsWith(prefix)) payload.quotedMessageId = message.inReplyTo.slice(prefix.length);
-    let response: Response;
-    try {
-      response = await this.fetchFn(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-    } catch (err) {
-      throw new ChannelError(`green api send failed: ${(err as Error).name}`, {
-        cause: err,
-        retryable: true,
-        details: { channel: this.name },
-      });
-    }
-    const text = await response.text().catch(() => '');
-    if (!response.ok) throw this.sendError(response, text);
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
+    const json = await this.rest.call('sendMessage', 'send', payload);
     const ok = greenSendResponseSchema.safeParse(json);
     return { message, platformId: ok.success ? ok.data.idMessage : undefined, sentAt: this.clock.now() };
   }
-
-  private sendError(response: Response, text: string): ChannelError {
-    const details = { channel: this.name, status: response.status, body: text.slice(0, 200) };
-    const message = `green api send failed (HTTP ${response.status})`;
-    if (response.status === 401 || response.status === 403) {
-      return new ChannelError(message, { retryable: false, details: { ...details, kind: 'unauthorized' } });
-    }
-    if (response.status === 429) {
-      return new ChannelError(message, {
-        retryable: true,
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after'), this.clock.now()),
-        details: { ...details, kind: 'rate_limited' },
-      });
-    }
-    if (response.status >= 500) {
-      return new ChannelError(message, { retryable: true, details: { ...details, kind: 'unavailable' } });
-    }
-    return new ChannelError(message, { retryable: false, details: { ...details, kind: 'rejected' } });
-  }
-}
-
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -2,8 +2,10 @@ import { definePlugin, Tokens } from '@smmbot/core';
 import { z } from 'zod';
 import { GreenApiChannel } from './channel.js';
 
-export { GreenApiChannel, type GreenApiChannelOptions, greenMessageId, retryAfterMs } from './channel.js';
+export { GreenApiChannel, type GreenApiChannelOptions, greenMessageId } from './channel.js';
 export * from './payload.js';
+export { GreenRest, type GreenRestOptions, retryAfterMs } from './rest.js';
+export { deliveryOfStatus, linkOfState } from './signals.js';
 
 export const greenApiOptions = z.object({
   /** Channel instance name, as it appears in logs and on messages. */
@@ -26,9 +28,17 @@ export const greenApiOptions = z.object({
     .default('/webhooks/greenapi'),
   /** Timeout of one REST request. */
   timeoutMs: z.number().int().positive().default(15_000),
+  /** How long a `checkNumber` (`checkWhatsapp`) answer is cached, "has WhatsApp" and "has not" alike. */
+  checkNumberCacheMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(24 * 60 * 60_000),
+  /** Ask `getStateInstance` on start, so `link()` is right before the first `stateInstanceChanged` webhook. */
+  checkStateOnStart: z.boolean().default(true),
 });
 
-/** Green API: webhook in (`incomingMessageReceived`), `sendMessage` REST out. DMs and groups. */
+/** Green API: webhooks in (messages, instance state, delivery statuses), `sendMessage` REST out. DMs and groups. */
 export const greenApi = definePlugin({
   name: '@smmbot/channel-greenapi',
   options: greenApiOptions,

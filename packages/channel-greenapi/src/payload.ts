@@ -32,3 +32,29 @@ export type GreenWebhook = z.output<typeof greenWebhookSchema>;
 export type GreenIncomingMessage = z.output<typeof greenIncomingMessageSchema>;
 
 export const greenSendResponseSchema = z.looseObject({ idMessage: z.string() });
+
+/** `outgoingMessageStatus`: what became of a message we sent (sent, delivered, read, failed, noAccount, …). */
+export const greenOutgoingStatusSchema = z.looseObject({
+  typeWebhook: z.literal('outgoingMessageStatus'),
+  idMessage: z.string().min(1),
+  status: z.string().min(1),
+  chatId: z.string().optional(),
+  timestamp: z.number().optional(),
+  sendByApi: z.boolean().optional(),
+  description: z.string().optional(),
+});
+
+/** `stateInstanceChanged`: authorized, notAuthorized, blocked, sleepMode, starting, yellowCard. */
+export const greenStateChangedSchema = z.looseObject({
+  typeWebhook: z.literal('stateInstanceChanged'),
+  stateInstance: z.string().min(1),
+  timestamp: z.number().optional(),
+});
+
+export type GreenOutgoingStatus = z.output<typeof greenOutgoingStatusSchema>;
+
+/** `getStateInstance` answer. */
+export const greenStateResponseSchema = z.looseObject({ stateInstance: z.string().min(1) });
+
+/** `checkWhatsapp` answer. */
+export const greenCheckWhatsappSchema = z.looseObject({ existsWhatsapp: z.boolean() });

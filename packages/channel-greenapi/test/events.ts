@@ -64,20 +64,25 @@ export function outgoingFromApi() {
   return { ...outgoingFromPhone(), typeWebhook: 'outgoingAPIMessageReceived', idMessage: 'OUT2' };
 }
 
-export function outgoingStatus(status = 'delivered') {
+export function outgoingStatus(
+  status = 'delivered',
+  idMessage = 'BAE5F4886AFFA1',
+  extra: Record<string, unknown> = {},
+) {
   return {
     typeWebhook: 'outgoingMessageStatus',
     instanceData,
     timestamp: 1588091582,
-    idMessage: 'BAE5F4886AFFA1',
+    idMessage,
     status,
     chatId: '79001234567@c.us',
     sendByApi: true,
+    ...extra,
   };
 }
 
-export function stateChanged() {
-  return { typeWebhook: 'stateInstanceChanged', instanceData, timestamp: 1588091583, stateInstance: 'authorized' };
+export function stateChanged(stateInstance = 'authorized') {
+  return { typeWebhook: 'stateInstanceChanged', instanceData, timestamp: 1588091583, stateInstance };
 }
 
 export function incomingCall() {

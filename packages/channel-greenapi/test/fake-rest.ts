@@ -14,10 +14,18 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
 }
 
-/** A loopback stand-in for Green API's REST host: records sends, answers scripted failures first. */
+/**
+ * A loopback stand-in for Green API's REST host. `sendMessage` is recorded in `requests`;
+ * `checkWhatsapp` in `checks` (numbers in `whatsapp` exist); `getStateInstance` in `stateRequests`
+ * (answers `state`). Scripted failures are per method and answered first.
+ */
 export async function startFakeGreenApi() {
   const requests: RecordedRequest[] = [];
-  const failures: ScriptedResponse[] = [];
+  const checks: RecordedRequest[] = [];
+  const stateRequests: RecordedRequest[] = [];
+  const failures: { method: string; response: ScriptedResponse }[] = [];
+  const whatsapp = new Set<number>();
+  const fake = { state: 'authorized', checkAnswer: undefined as unknown };
   let counter = 0;
   const server: Server = createServer((req, res) => {
     let raw = '';
@@ -26,15 +34,35 @@ export async function startFakeGreenApi() {
       raw += chunk;
     });
     req.on('end', () => {
-      const failure = failures.shift();
-      if (failure) {
-        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-        res.end(failure.body);
+      const method = /^\/waInstance[^/]+\/([^/]+)\//.exec(req.url ?? '')?.[1] ?? '';
+      const at = failures.findIndex((f) => f.method === method);
+      if (at >= 0) {
+        const { response } = failures.splice(at, 1)[0]!;
+        res.writeHead(response.status, { 'content-type': 'application/json', ...response.headers });
+        res.end(response.body);
         return;
       }
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
+      const recorded = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: raw ? JSON.parse(raw) : undefined,
+      };
+      let answer: unknown;
+      if (method === 'getStateInstance') {
+        stateRequests.push(recorded);
+        answer = { stateInstance: fake.state };
+      } else if (method === 'checkWhatsapp') {
+        checks.push(recorded);
+        answer = fake.checkAnswer ?? {
+          existsWhatsapp: whatsapp.has((recorded.body as { phoneNumber: number }).phoneNumber),
+        };
+      } else {
+        requests.push(recorded);
+        answer = { idMessage: `BAE5F4886AFFA${++counter}` };
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ idMessage: `BAE5F4886AFFA${++counter}` }));
+      res.end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,8 +70,12 @@ export async function startFakeGreenApi() {
   return {
     apiUrl: `http://127.0.0.1:${port}`,
     requests,
-    fail(response: ScriptedResponse) {
-      failures.push(response);
+    checks,
+    stateRequests,
+    whatsapp,
+    fake,
+    fail(response: ScriptedResponse, method = 'sendMessage') {
+      failures.push({ method, response });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -5,6 +5,7 @@ import { chatCommand } from './commands/chat.js';
 import { connectCommand } from './commands/connect.js';
 import { createCliContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
+import { balancerCommand, keysCommand } from './commands/outbound.js';
 import { parseCliCommand } from './commands/parse.js';
 import { providersCommand, servicesCommand } from './commands/providers.js';
 import { rulesCommand } from './commands/rules.js';
@@ -24,6 +25,8 @@ Commands:
   providers [sync [name]]   list the upstream providers, or sync their catalogs now
   services "<query>"        search the synced service catalogs by name or service id
   connect whatsapp          log a WhatsApp number in (QR in the terminal, or --pairing <phone>)
+  balancer                  the anti-ban phones: age, seniority, score, today/cap, failures, alerts
+  keys [create [label] | revoke <id>]   the send API's company keys (a new key is shown once)
   sim [seed]       run the panel simulator alone (default port 4010): both panel APIs, fault injection
 
 Options:
@@ -70,6 +73,10 @@ async function main(argv: string[]): Promise<number> {
       return servicesCommand(ctx, rest.join(' ') || undefined, Math.min(100, Number(values.limit ?? 20) || 20));
     case 'connect':
       return connectCommand(ctx, rest[0], { pairing: values.pairing, timeoutS: Number(values.timeout ?? 180) || 180 });
+    case 'balancer':
+      return balancerCommand(ctx);
+    case 'keys':
+      return keysCommand(ctx, rest);
     case 'sim':
       return simCommand(ctx, rest[0]);
     default:

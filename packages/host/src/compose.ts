@@ -13,6 +13,7 @@ import { sqliteStorage } from '@smmbot/storage-sqlite';
 import { webchat } from '@smmbot/channel-webchat';
 import { support } from '@smmbot/support';
 import { balancer } from '@smmbot/balancer';
+import { sendApi } from '@smmbot/send-api';
 import { loadPlugin } from './plugins.js';
 import { loadSecretKey } from './secret-key.js';
 import { simulatorPlugins } from './simulator.js';
@@ -20,6 +21,7 @@ import { simulatorPlugins } from './simulator.js';
 const WEBCHAT = '@smmbot/channel-webchat';
 const SUPPORT = '@smmbot/support';
 const BALANCER = '@smmbot/balancer';
+const SEND_API = '@smmbot/send-api';
 
 /**
  * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
@@ -48,6 +50,7 @@ export async function composeEngine(
   const hasWebchat = config.plugins.some((p) => p.use === WEBCHAT);
   const hasSupport = config.plugins.some((p) => p.use === SUPPORT);
   const hasBalancer = config.plugins.some((p) => p.use === BALANCER);
+  const hasSendApi = config.plugins.some((p) => p.use === SEND_API);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
@@ -65,6 +68,8 @@ export async function composeEngine(
       hasSupport ? [] : support(),
       // Every reply and broadcast goes through the durable outbox and the phone balancer.
       hasBalancer ? [] : balancer(),
+      // The send API (keys from `smmbot keys create`), customer-reply webhooks and auto-replies.
+      hasSendApi ? [] : sendApi(),
       {
         name: '@smmbot/host:secrets',
         register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }),

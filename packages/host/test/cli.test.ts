@@ -79,6 +79,36 @@ describe('smmbot CLI', () => {
     expect(out).toContain('engine stopped');
   });
 
+  it('keys create makes a send-API key that the running host accepts; balancer prints the phones', async () => {
+    const cwd = tmp();
+    const created = cli(['keys', 'create', 'billing'], cwd);
+    expect(created.status).toBe(0);
+    const key = /\n(smk_\S+)/.exec(created.stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(cli(['keys'], cwd).stdout).toContain('billing');
+    expect(cli(['balancer'], cwd).stdout).toContain('has no anti-ban phones');
+
+    const port = await freePort();
+    child = spawn('node', [CLI, 'start', '--port', String(port)], { cwd, env });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const deadline = Date.now() + 20_000;
+    while (!out.includes('smmbot is running') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const post = (apiKey: string) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/send-message`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ number: '+880 1711-000000', text: 'Your invoice is ready' }),
+      });
+    expect((await post('smk_wrong')).status).toBe(401);
+    const res = await post(key!);
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    const status = await fetch(`http://127.0.0.1:${port}/api/v1/messages/${id}`, { headers: { 'x-api-key': key! } });
+    expect(status.status).toBe(200);
+    expect(((await status.json()) as { id: string }).id).toBe(id);
+  });
+
   it('chat answers piped lines through the same engine', () => {
     const r = cli(['chat'], tmp(), 'help\nhello\n');
     expect(r.status).toBe(0);

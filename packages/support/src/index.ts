@@ -5,6 +5,7 @@ export { type SupportOptions, supportOptions } from './options.js';
 export { IdentityServiceToken, PLUGIN_NAME, support } from './plugin.js';
 export * from './identity/index.js';
 export * from './log/index.js';
+export * from './marketing/index.js';
 export * from './records.js';
 export { type LogDraft, type SupportState, supportState } from './state.js';
 export { DEFAULT_TEMPLATES, draft, renderTemplate, type TemplateKey } from './templates/defaults.js';

@@ -5,6 +5,7 @@ import { createSupportContext } from './context.js';
 import { applyIdentity, type IdentityService } from './identity/index.js';
 import type { InjectionToken } from 'tsyringe';
 import { applyLog, logServicesFor } from './log/index.js';
+import { applyMarketing } from './marketing/index.js';
 import { supportOptions } from './options.js';
 import { applyOrders } from './orders/index.js';
 import { supportState } from './state.js';
@@ -38,6 +39,7 @@ export const support = definePlugin({
       applyLog(ctx, hooks, { services: logServicesFor(container, ctx), aiRewrite });
       applyOrders(ctx, hooks);
       applyTickets(ctx, hooks, { container, receive, tenants });
+      applyMarketing(ctx, hooks, { container, tenants });
       applyCustomCommands(options, hooks);
       hooks.command.for('help').tap('help', (turn) => {
         supportState(turn).log.action = 'help';

@@ -45,6 +45,18 @@ export interface GroupRecord extends StoredRecord {
   lastMessageAt: number;
 }
 
+/** A promotional message of the tenant's rotation (spec "Marketing Broadcasts"). */
+export interface MarketingMessageRecord extends StoredRecord {
+  /** As written: WhatsApp formatting (*bold*, _italic_, ~strike~, `mono`) and line breaks kept. */
+  text: string;
+  /** Disabled messages stay in the list but are skipped by the rotation. */
+  enabled: boolean;
+  /** Rotation order, ascending (1, 2, ...). */
+  position: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export const SUPPORT_STATUSES = ['open', 'escalated', 'ticket created', 'resolved', 'ignored'] as const;
 export type SupportStatus = (typeof SUPPORT_STATUSES)[number];
 
@@ -83,6 +95,7 @@ export const GROUPS: CollectionSpec = {
   name: 'support_groups',
   indexes: [['channel', 'chatId'], 'supportEnabled', 'marketingEnabled'],
 };
+export const MARKETING_MESSAGES: CollectionSpec = { name: 'marketing_messages', indexes: ['position', 'enabled'] };
 export const LOGS: CollectionSpec = {
   name: 'support_logs',
   indexes: [

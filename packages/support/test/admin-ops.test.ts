@@ -121,9 +121,14 @@ describe('!broadcast', () => {
     const replies = await x.say(`!broadcast ${text}`, { sender: 'sadmin-1' });
     const sent = x.channel.sent.slice(before);
     const broadcast = sent.filter((m) => m.chatId !== 'sadmin-1');
+    // Urgent admin broadcasts go at `system` priority, before scheduled marketing traffic.
     expect(broadcast.map((m) => [m.chatId, m.text, m.priority])).toEqual([
-      ['g-a', text, 'marketing'],
-      ['g-e', text, 'marketing'],
+      ['g-a', text, 'system'],
+      ['g-e', text, 'system'],
+    ]);
+    expect(broadcast.map((m) => m.id)).toEqual([
+      expect.stringMatching(/^bc:wa:m\d+:wa:g-a$/),
+      expect.stringMatching(/^bc:wa:m\d+:wa:g-e$/),
     ]);
     expect(replies.at(-1)).toBe(
       'Broadcast sent to 2 support group(s). 1 group(s) could not be reached. 1 silent group(s) skipped.',

@@ -1,6 +1,6 @@
 import { foldText, normalizeText } from './normalize.js';
 import { K_ID, K_PUNCT, K_WORD, type TokenList } from './tokens.js';
-import type { AdminArgs, CommandId, GroupFlag, SupportStatus } from './types.js';
+import type { AdminArgs, CommandId, GroupFlag, MarketingArgs, SupportStatus } from './types.js';
 import type { TenantTables } from './verbs.js';
 
 interface AdminVerb {
@@ -55,6 +55,15 @@ const STATUSES: Record<string, SupportStatus> = {
   ignore: 'ignored',
 };
 
+/** `!marketing <op>`: the message-rotation subcommands (`!marketing enable|disable` is the group flag). */
+const MARKETING_OPS = new Map<string, MarketingArgs['op']>([
+  ['add', 'add'],
+  ['list', 'list'],
+  ['remove', 'remove'],
+  ['delete', 'remove'],
+  ['now', 'now'],
+]);
+
 const USAGE: Record<string, string> = {
   'admin.broadcast': '!broadcast <message>',
   'admin.group_flag': '!support|!marketing|!silent enable|disable',
@@ -62,6 +71,7 @@ const USAGE: Record<string, string> = {
   'admin.config': '!config set <key> <value> | !config get <key> | !config list',
   'admin.verify_users': '!verify-users <username>',
   'admin.remove_users': '!remove-users <username>',
+  'admin.marketing': '!marketing add <text> | !marketing list | !marketing remove <n> | !marketing now',
 };
 
 const BANG = /^!+$/;
@@ -120,13 +130,17 @@ export function parseAdmin(raw: string, tokens: TokenList, tenant: TenantTables[
       return message ? { ...match, adminArgs: { message } } : invalid(match, 'the message is missing');
     }
     case 'admin.group_flag': {
-      const enable = args.length === 1 ? SWITCH[args[0]!] : undefined;
+      if (first === 'marketing' && MARKETING_OPS.has(args[0] ?? '')) {
+        return marketingArgs({ ...match, id: 'admin.marketing' }, rest, tokens, raw);
+      }
+      const enable = args.length === 1 && Object.hasOwn(SWITCH, args[0]!) ? SWITCH[args[0]!] : undefined;
       if (enable === undefined) return invalid(match, 'say enable or disable');
       return { ...match, adminArgs: { flag: first as GroupFlag, enable } };
     }
     case 'admin.resolve': {
       const words = rest.filter((i) => kind[i] === K_WORD).map((i) => tokens.lower(i));
-      const status = words.length > 0 ? STATUSES[words.join(' ')] : undefined;
+      const phrase = words.join(' ');
+      const status = Object.hasOwn(STATUSES, phrase) ? STATUSES[phrase] : undefined;
       if (!rest.some((i) => kind[i] === K_ID)) return invalid(match, 'the ids are missing');
       return status ? { ...match, adminArgs: { status } } : invalid(match, 'the status is missing or unknown');
     }
@@ -136,6 +150,8 @@ export function parseAdmin(raw: string, tokens: TokenList, tenant: TenantTables[
       if (op !== 'set' && op !== 'get') return invalid(match, 'say set, get or list');
       return configArgs(match, op, rawAfter(raw, folded, tokens.end[rest[0]!]!));
     }
+    case 'admin.marketing':
+      return marketingArgs(match, rest, tokens, raw);
     case 'admin.verify_users':
     case 'admin.remove_users': {
       const username = foldText(afterVerb()).replace(MENTION, '');
@@ -148,6 +164,21 @@ export function parseAdmin(raw: string, tokens: TokenList, tenant: TenantTables[
       // `!status`, `!users`, `!groups` (and admin aliases): no arguments; extra words stay in `args`.
       return { ...match, adminArgs: {} };
   }
+}
+
+/** `!marketing add <text>` (the raw text after `add`, case and line breaks kept), `list`, `remove <n>`, `now`. */
+function marketingArgs(match: AdminMatch, rest: number[], tokens: TokenList, raw: string): AdminMatch {
+  const op = MARKETING_OPS.get(match.args[0] ?? '');
+  if (op === 'list' || op === 'now') return { ...match, adminArgs: { op } };
+  if (op === 'add') {
+    const text = rawAfter(raw, tokens.folded, tokens.end[rest[0]!]!).replace(LEADING, '').trimEnd();
+    return text ? { ...match, adminArgs: { op, text } } : invalid(match, 'the message is missing');
+  }
+  if (op === 'remove') {
+    const n = rest.length === 2 && tokens.kind[rest[1]!] === K_ID ? Number(tokens.text(rest[1]!)) : 0;
+    return n >= 1 ? { ...match, adminArgs: { op, index: n } } : invalid(match, 'say which message number to remove');
+  }
+  return invalid(match, 'say add, list, remove or now');
 }
 
 /** `!config set|get` with the raw text after the op: `<key> <value>`, `<key>=<value>`, `<key>: <value>`. */

@@ -27,6 +27,7 @@ export const ADMIN_COMMAND_IDS = [
   'admin.remove_users',
   'admin.users',
   'admin.groups',
+  'admin.marketing',
 ] as const;
 
 /** Staff commands: written without `!` (`refill verify <ids>`, `<ids> provider status`). */
@@ -58,6 +59,13 @@ export type SupportStatus = (typeof SUPPORT_STATUSES)[number];
 export const GROUP_FLAGS = ['support', 'marketing', 'silent'] as const;
 export type GroupFlag = (typeof GROUP_FLAGS)[number];
 
+/** `!marketing add <text>` (text as written), `list`, `remove <n>` (1-based, as `list` numbers them), `now`. */
+export type MarketingArgs =
+  | { op: 'add'; text: string }
+  | { op: 'list' }
+  | { op: 'remove'; index: number }
+  | { op: 'now' };
+
 export type ConfigArgs = { op: 'set'; key: string; value: string } | { op: 'get'; key: string } | { op: 'list' };
 
 /** The structured arguments of each admin/staff command. */
@@ -75,6 +83,8 @@ export interface AdminArgsMap {
   'admin.remove_users': { username: string };
   'admin.users': Record<string, never>;
   'admin.groups': Record<string, never>;
+  /** `!marketing enable|disable` stays `admin.group_flag`; the message-rotation subcommands are this. */
+  'admin.marketing': MarketingArgs;
   /** The ids are the command's `ids`. */
   'staff.refill_verify': Record<string, never>;
   'staff.provider_status': Record<string, never>;

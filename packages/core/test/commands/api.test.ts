@@ -42,6 +42,7 @@ describe('command ids', () => {
         'admin.remove_users',
         'admin.users',
         'admin.groups',
+        'admin.marketing',
         'staff.refill_verify',
         'staff.provider_status',
         'unknown',

@@ -16,6 +16,11 @@ export const TENANT_CASES: Case[] = [
   ['chk', { id: 'order' }, TENANT],
   ['!st', { id: 'admin.status', verb: 'st', adminArgs: {} }, TENANT],
   ['54321 pv', { id: 'staff.provider_status', admin: true }, TENANT],
+  [
+    '!ads now',
+    { id: 'admin.marketing', verb: 'ads', adminArgs: { op: 'now' } },
+    { aliases: { ads: 'admin.marketing' } },
+  ],
   ['rf 54321', { id: 'unknown' }],
   ['payment methods', { id: 'custom:Payment methods' }, TENANT],
   ['what are your PAYMENT METHODS?', { id: 'custom:Payment methods' }, TENANT],

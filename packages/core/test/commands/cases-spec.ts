@@ -277,4 +277,25 @@ export const ADMIN: Case[] = [
   ['provider status 54321', { id: 'staff.provider_status', ids: ids(54321) }],
   ['please refill verify 54321', { id: 'refill', admin: false }],
   ['status !config list', { id: 'unknown', admin: false }],
+  // `!marketing` subcommands (message rotation); enable|disable stays the group flag
+  [
+    '!marketing add *Big sale* today\n_20% off_',
+    { id: 'admin.marketing', ids: [], adminArgs: { op: 'add', text: '*Big sale* today\n_20% off_' } },
+  ],
+  [
+    '!Marketing ADD: Hello World 12345',
+    { id: 'admin.marketing', ids: [], adminArgs: { op: 'add', text: 'Hello World 12345' } },
+  ],
+  ['!marketing list', { id: 'admin.marketing', adminArgs: { op: 'list' } }],
+  ['!marketing remove 2', { id: 'admin.marketing', adminArgs: { op: 'remove', index: 2 } }],
+  ['!marketing delete #3', { id: 'admin.marketing', adminArgs: { op: 'remove', index: 3 } }],
+  ['!marketing now', { id: 'admin.marketing', adminArgs: { op: 'now' } }],
+  ['!marketing add', { id: 'admin.marketing', adminArgs: undefined, argsError: expect.stringContaining('missing') }],
+  ['!marketing remove two', { id: 'admin.marketing', argsError: expect.stringContaining('!marketing list') }],
+  ['!marketing remove 0', { id: 'admin.marketing', argsError: expect.stringContaining('number') }],
+  ['!marketing off', { id: 'admin.group_flag', adminArgs: { flag: 'marketing', enable: false } }],
+  ['!support add', { id: 'admin.group_flag', argsError: expect.any(String) }],
+  // Words that are names on Object.prototype are not switches or statuses
+  ['!support constructor', { id: 'admin.group_flag', adminArgs: undefined, argsError: expect.any(String) }],
+  ['!resolve 54321 constructor', { id: 'admin.resolve', adminArgs: undefined, argsError: expect.any(String) }],
 ];

@@ -5,8 +5,10 @@ import type { AdminDeps, AdminInput } from './ops.js';
 
 /**
  * `!broadcast <message>`: sends the message, exactly as written (WhatsApp formatting and line breaks
- * kept), to every support-enabled group of the tenant through the outbox at `marketing` priority, so
- * waiting customers' replies go first. Silent groups are skipped: they asked the bot to say nothing.
+ * kept), to every support-enabled group of the tenant through the outbox at `system` priority: an
+ * urgent announcement goes before scheduled marketing traffic. Each group's send has the id
+ * `bc:<channel>:<inbound message id>:<group>`, so a retried turn is recognisable to the outbox.
+ * Silent groups are skipped: they asked the bot to say nothing.
  * A group whose channel cannot take the message is counted as failed; the others still get it.
  */
 export async function broadcastOp(turn: Turn, input: AdminInput, { ctx }: AdminDeps): Promise<Outcome> {
@@ -29,11 +31,12 @@ export async function broadcastOp(turn: Turn, input: AdminInput, { ctx }: AdminD
     }
     try {
       await ctx.outbox.send({
+        id: `bc:${turn.message.channel}:${turn.message.id}:${group.id}`,
         tenantId: tenant,
         channel: group.channel,
         chatId: group.chatId,
         text,
-        priority: 'marketing',
+        priority: 'system',
         meta: { kind: 'broadcast', by: turn.message.sender.id },
       });
       sent++;

@@ -105,6 +105,16 @@ export const DEFAULT_TEMPLATES = {
   admin_group_flag_usage: 'Usage: !{flag} enable|disable (inside the group)',
   admin_group_flag_done: '{flag_name} is now *{state}* for this group.',
   admin_lookup_unavailable: 'This panel cannot look up users, so usernames cannot be checked here.',
+  marketing_usage:
+    'Usage: !marketing add <text> | !marketing list | !marketing remove <n> | !marketing now (and !marketing enable|disable inside a group)',
+  marketing_added: 'Marketing message #{number} added: {count} message(s) in the rotation.',
+  marketing_list: '*Marketing messages* ({count})\n{list}\n{schedule}',
+  marketing_list_empty: 'No marketing messages yet. Add one with !marketing add <text>.',
+  marketing_removed: 'Marketing message #{number} removed: {preview}',
+  marketing_not_found: 'There is no marketing message #{number}: !marketing list shows them.',
+  marketing_sent: 'Marketing message #{number} sent to {count} marketing group(s).{details}',
+  marketing_nothing_to_send: 'No enabled marketing message to send. Add one with !marketing add <text>.',
+  marketing_error: 'Marketing error: {error}',
 } as const;
 
 export type TemplateKey = keyof typeof DEFAULT_TEMPLATES;
