@@ -2,6 +2,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
+import { balancerReport, runBalancer } from './scenarios/balancer.js';
 import { catalogSyncReport, runCatalogSync } from './scenarios/catalog-sync.js';
 import { runCloudWebhook } from './scenarios/cloud-webhook.js';
 import { cloudWebhookReport } from './scenarios/cloud-webhook-report.js';
@@ -21,8 +22,11 @@ const TARGET_COALESCED_REQUESTS = 10;
 const TARGET_RESYNC_MS = 2_000;
 const TARGET_SYNC_RSS_MB = 300;
 const TARGET_TICKETS_PER_MIN = 200;
+const TARGET_BALANCER = { utilisation: 0.99, decisionUs: 20, rssMb: 1024 };
 
-const { values: args } = parseArgs({
+const { values: args, positionals } = parseArgs({
+  // `pnpm bench balancer` (or `… balancer,sqlite`): positional names work like `--only`.
+  allowPositionals: true,
   options: {
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
@@ -31,9 +35,12 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '1000' },
     /**
      * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
-     * `catalog-sync`, `support-pipeline`, `cloud-webhook` or `ticket-ai`), or several separated by commas.
+     * `catalog-sync`, `support-pipeline`, `cloud-webhook`, `ticket-ai` or `balancer`), or several
+     * separated by commas. Names given without `--only` (`pnpm bench balancer`) mean the same.
      */
     only: { type: 'string' },
+    /** `balancer`: jobs queued for the RSS figure. */
+    'balancer-jobs': { type: 'string', default: '1000000' },
     /** `ticket-ai`: tickets, and seconds after which tickets not started are skipped (0: handle all, ~20 min while serial). */
     tickets: { type: 'string', default: '500' },
     'ticket-budget': { type: 'string', default: '60' },
@@ -61,7 +68,8 @@ async function main(): Promise<void> {
   if (!gc) log('note: run with node --expose-gc so the heap is collected between scenarios and rounds');
 
   const options = { rounds, warmup, gc: collect, log };
-  const only = args.only?.split(',');
+  const named = [...(args.only?.split(',') ?? []), ...positionals.flatMap((p) => p.split(','))].filter(Boolean);
+  const only = named.length ? named : undefined;
   const selected = (name: string) => !only || only.includes(name);
   const ours = !selected('engine') ? undefined : await runScenario(engineOrderScenario(workload), options);
   collect();
@@ -122,6 +130,16 @@ async function main(): Promise<void> {
     log('');
     log(ticketAiReport(ticketAi, TARGET_TICKETS_PER_MIN));
   }
+  collect();
+  const balancer = !selected('balancer')
+    ? undefined
+    : await runBalancer({ log, gc: collect, jobs: Number(args['balancer-jobs']) });
+  if (balancer) {
+    log('');
+    log(balancerReport(balancer, TARGET_BALANCER));
+    const violations = balancer.runs.reduce((n, r) => n + r.report.violations.length, 0);
+    if (violations > 0) throw new Error(`balancer: ${violations} rule violations in the simulated runs (listed above)`);
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -145,6 +163,7 @@ async function main(): Promise<void> {
       resyncMs: TARGET_RESYNC_MS,
       syncRssMb: TARGET_SYNC_RSS_MB,
       ticketsPerMinute: TARGET_TICKETS_PER_MIN,
+      balancer: TARGET_BALANCER,
     },
     scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
     comparison,
@@ -154,6 +173,7 @@ async function main(): Promise<void> {
     supportPipeline,
     cloudWebhook,
     ticketAi,
+    balancer,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

@@ -17,7 +17,7 @@ import { LANES } from './dispatcher.js';
 import { pickPhone } from './phones.js';
 import { utcMonth } from './policy.js';
 import type { SendQueue } from './queue/types.js';
-import { TenantBalancer } from './tenant.js';
+import { type DecisionMetrics, TenantBalancer } from './tenant.js';
 import type { Alert, Balancer, BalancerSnapshot, EnqueueResult, SendJob } from './types.js';
 
 export interface BalancerDeps {
@@ -32,7 +32,7 @@ export interface BalancerDeps {
   /** Defaults to Math.random; the simulator seeds it. */
   random?: () => number;
   onSent?: (job: SendJob, platformId: string | undefined, sentAt: number) => void;
-  metrics?: { decisions: number; decisionNs: number };
+  metrics?: DecisionMetrics;
 }
 
 /**

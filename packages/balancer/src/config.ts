@@ -76,16 +76,33 @@ export const rulesSchema = z.strictObject({
 });
 export type Rules = z.output<typeof rulesSchema>;
 
-/** Partial rules for a tenant or a phone; nested objects replace whole. */
-export const ruleOverridesSchema = rulesSchema.partial();
+type Overrides<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
+};
+
+/** Each field optional with its default dropped: `.partial()` would fill every default into an override and mask the global rules. */
+function withoutDefaults<S extends z.ZodRawShape>(shape: S): Overrides<S> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([k, v]) => [k, ((v instanceof z.ZodDefault ? v.unwrap() : v) as z.ZodType).optional()]),
+  ) as unknown as Overrides<S>;
+}
+
+/** Partial rules for a tenant or a phone: only what it names; nested objects replace whole. */
+export const ruleOverridesSchema = z.strictObject(withoutDefaults(rulesSchema.shape));
 export type RuleOverrides = z.output<typeof ruleOverridesSchema>;
 
-export const phoneOptionsSchema = ruleOverridesSchema.extend({
-  /** When the number was registered (ISO date or epoch ms); else the first time the balancer saw it. */
-  registeredAt: z.union([z.iso.date(), z.iso.datetime(), z.number().int()]).optional(),
-  /** This phone's own daily cap; replaces `maxDailyPerPhone` (warm-up still applies). */
-  dailyLimit: z.number().int().positive().nullable().optional(),
-});
+/**
+ * Per phone, only what is about the phone itself: pacing, caps, warm-up, seniority, typing. Working
+ * hours, recipient cooldowns and company limits are the company's (tenant rules).
+ */
+export const phoneOptionsSchema = ruleOverridesSchema
+  .pick({ delayMinMs: true, delayMaxMs: true, maxDailyPerPhone: true, warmup: true, seniority: true, typing: true })
+  .extend({
+    /** When the number was registered (ISO date or epoch ms); else the first time the balancer saw it. */
+    registeredAt: z.union([z.iso.date(), z.iso.datetime(), z.number().int()]).optional(),
+    /** This phone's own daily cap; replaces `maxDailyPerPhone` (warm-up still applies). */
+    dailyLimit: z.number().int().positive().nullable().optional(),
+  });
 export type PhoneOptions = z.output<typeof phoneOptionsSchema>;
 
 export const alertRulesSchema = z.strictObject({

@@ -39,6 +39,14 @@ export async function runCycle(t: TenantBalancer, e: Entry, phone: Phone | undef
       t.requeue(e, true);
       return;
     }
+    // A reply, exempt from the recipient cooldown, may have reached this chat during the pause.
+    const last = t.lastDoneTo.get(e.recipient);
+    const gap = t.rules.recipientCooldownMs;
+    if (laneRules(e.lane, t.rules).recipient && gap > 0 && last !== undefined && last + gap > now) {
+      e.notBefore = last + gap;
+      t.requeue(e, true);
+      return;
+    }
   }
   const channel = phone?.channel ?? t.deps.channels.get(job.message.channel);
   if (!channel) {
@@ -62,6 +70,7 @@ export async function runCycle(t: TenantBalancer, e: Entry, phone: Phone | undef
     if (!receipt) return;
     const sentAt = receipt.sentAt;
     t.lastSentTo.set(e.recipient, sentAt);
+    t.lastDoneTo.set(e.recipient, sentAt);
     t.remember(receipt.platformId, e.id);
     if (phone) {
       const streak = phone.stats.consecutiveFails > 0;
@@ -69,7 +78,7 @@ export async function runCycle(t: TenantBalancer, e: Entry, phone: Phone | undef
       await t.savePhone(phone);
       await t.deps.alerts.afterSuccess(tenant, phone, streak);
     }
-    if (lr.company) await t.countCompanySend(sentAt);
+    if (lr.company) await t.countCompanySend(sentAt, e.id);
     t.deps.onSent?.({ ...job, phone: channel.name }, receipt.platformId, sentAt);
   } catch (err) {
     releaseRecipient();

@@ -33,7 +33,14 @@ export interface TenantDeps {
   /** Called after each successful send (the engine's `sent` hook). */
   onSent?: (job: SendJob, platformId: string | undefined, sentAt: number) => void;
   /** Instrumentation for the simulator: time spent deciding. */
-  metrics?: { decisions: number; decisionNs: number };
+  metrics?: DecisionMetrics;
+}
+
+/** Decisions made and the time spent on them; `onDecision` sees each one with the phones it was made over. */
+export interface DecisionMetrics {
+  decisions: number;
+  decisionNs: number;
+  onDecision?: (e: Entry, d: Decision, now: number, phones: readonly Phone[]) => void;
 }
 
 const PHONE_KEY = (name: string) => `balancer:phone:${name}`;
@@ -48,6 +55,8 @@ export class TenantBalancer {
   phoneList: Phone[] = [];
   /** Recipient → last send time; +Infinity while a send to them is in flight. */
   readonly lastSentTo = new Map<string, number>();
+  /** Recipient → when the last send to them completed (the in-flight marker above can hide it). */
+  readonly lastDoneTo = new Map<string, number>();
   readonly active = new Set<Promise<void>>();
   readonly gate: PQueue;
   private readonly directBusy = new Set<string>();
@@ -153,7 +162,11 @@ export class TenantBalancer {
     return this.companyDay.count;
   }
 
-  async countCompanySend(now: number): Promise<void> {
+  /** Company sends started and not counted yet: phones sending in parallel must not overshoot the daily limit. */
+  readonly companyInFlight = new Set<string>();
+
+  async countCompanySend(now: number, id?: string): Promise<void> {
+    if (id !== undefined) this.companyInFlight.delete(id);
     this.companyCount(now);
     this.companyDay.count++;
     await this.deps.kv.increment(this.deps.tenant, COMPANY_DAY_KEY(utcDay(now)), 1, 2 * 86_400_000);
@@ -202,12 +215,13 @@ export class TenantBalancer {
       direct,
       directFree: direct ? !this.directBusy.has(direct.name) : false,
       lastSentTo: this.lastSentTo,
-      companyCount: this.companyCount(now),
+      companyCount: this.companyCount(now) + this.companyInFlight.size,
       random: this.deps.random,
     });
     if (m) {
       m.decisions++;
       m.decisionNs += (performance.now() - t0) * 1e6;
+      m.onDecision?.(e, d, now, this.phoneList);
     }
     return d;
   }
@@ -229,7 +243,9 @@ export class TenantBalancer {
     this.lastSentTo.set(e.recipient, Number.POSITIVE_INFINITY);
     if (phone) phone.busy = true;
     else this.directBusy.add(e.channel);
+    if (e.lane !== 0) this.companyInFlight.add(e.id);
     const cycle = runCycle(this, e, phone, prev).finally(() => {
+      this.companyInFlight.delete(e.id);
       if (phone) phone.busy = false;
       else this.directBusy.delete(e.channel);
       this.active.delete(cycle);

@@ -1,6 +1,10 @@
 import { ChannelError } from '@smmbot/core';
+import { VirtualClock } from '@smmbot/core';
+import { FakePhone } from '@smmbot/core/testing';
 import { describe, expect, it } from 'vitest';
-import { HOUR, msg, rig } from './harness.js';
+import { balancerOptionsSchema } from '../src/config.js';
+import { freshStats, Phone } from '../src/phones.js';
+import { HOUR, msg, rig, seeded } from './harness.js';
 
 const fail = (kind: string, extra: Record<string, unknown> = {}) =>
   new ChannelError(`simulated ${kind}`, { details: { kind }, ...extra });
@@ -191,5 +195,23 @@ describe('balancer: snapshot', () => {
     // The young phone has sent nothing: 0 beats the veteran's 0.3.
     expect(snap.nextPhone).toBe('p-new');
     expect(old.score).toBeCloseTo(0.3 + (old.cooldownUntil ? 500 : 0), 5);
+  });
+});
+
+describe('balancer: the inlined score is the spec formula', () => {
+  it('Phone.score equals phoneScore (policy.ts) over ages, counts, failures and cooldowns', () => {
+    const clock = new VirtualClock(Date.UTC(2026, 0, 5, 10));
+    const rules = balancerOptionsSchema.parse({}).rules;
+    const random = seeded(7);
+    for (let i = 0; i < 500; i++) {
+      const now = clock.now() + Math.floor(random() * 10 * 86_400_000);
+      const stats = freshStats(now, now - Math.floor(random() * 120 * 86_400_000));
+      stats.todaySent = Math.floor(random() * 200);
+      stats.totalSent = stats.todaySent + Math.floor(random() * 1000);
+      stats.totalFailed = Math.floor(random() * 100);
+      const phone = new Phone(new FakePhone(`p${i}`, 't1', clock), rules, stats);
+      phone.cooldownUntil = random() < 0.5 ? now + 1_000 : 0;
+      expect(phone.score(now)).toBeCloseTo(phone.formulaScore(now), 9);
+    }
   });
 });

@@ -52,6 +52,7 @@ export class Engine {
   private readonly abort = new AbortController();
 
   constructor(private readonly options: EngineOptions = {}) {
+    this.served = [...(options.tenants ?? ['default'])];
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? createLogger();
     this.queue = new ConversationQueue(options.concurrency ?? 64);
@@ -80,9 +81,23 @@ export class Engine {
     return child;
   }
 
-  /** The tenants this engine serves, as configured. */
+  private readonly served: TenantId[];
+
+  /** The tenants this engine serves: the configured ones, then those added at runtime (same array). */
   get tenantIds(): readonly TenantId[] {
-    return this.options.tenants ?? ['default'];
+    return this.served;
+  }
+
+  /**
+   * Serves a workspace created at runtime (a signup): from now on it is in `tenantIds` (plugins
+   * hold that same array) and `tenantAdded` taps set it up. Adding a served tenant is a no-op.
+   */
+  async addTenant(tenant: TenantId): Promise<boolean> {
+    if (this.served.includes(tenant)) return false;
+    this.served.push(tenant);
+    this.forTenant(tenant);
+    if (this.state === 'running') await this.hooks.tenantAdded.promise(tenant);
+    return true;
   }
 
   get http(): HttpRoutes {

@@ -10,6 +10,7 @@ import type { ParsedCommand } from './commands/types.js';
 import type { SmmbotError } from './errors.js';
 import type { InboundMessage, OutboundMessage, SendReceipt } from './message.js';
 import type { JobRun } from './scheduler.js';
+import type { TenantId } from './storage.js';
 import type { DispatchAction, DispatchResult, Outcome, Turn, Verdict } from './turn.js';
 import type { TurnResult } from './turn-runner.js';
 
@@ -51,6 +52,8 @@ export function createHooks() {
     settled: new AsyncSeriesHook<[Turn, TurnResult]>(['turn', 'result'], 'settled'),
     error: new SyncHook<[SmmbotError, Turn | undefined]>(['error', 'turn'], 'error'),
     shutdown: new AsyncSeriesHook<[]>([], 'shutdown'),
+    /** A workspace created at runtime (signup): per-tenant set-up (jobs, phones) for it. */
+    tenantAdded: new AsyncSeriesHook<[TenantId]>(['tenant'], 'tenantAdded'),
   };
 }
 

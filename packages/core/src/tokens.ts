@@ -3,7 +3,7 @@ import type { AiProvider } from './ai.js';
 import type { ChannelRegistry } from './channel.js';
 import type { CommandLexicon } from './commands/types.js';
 import type { Clock } from './clock.js';
-import type { HttpRoutes } from './http.js';
+import type { Authenticator, HttpRoutes } from './http.js';
 import type { Logger } from './logger.js';
 import type { SecretBox } from './secrets.js';
 import type { Outbox } from './outbox.js';
@@ -27,6 +27,8 @@ export const Tokens = {
   Outbox: Symbol('smmbot.Outbox') as InjectionToken<Outbox>,
   Scheduler: Symbol('smmbot.Scheduler') as InjectionToken<Scheduler>,
   Http: Symbol('smmbot.Http') as InjectionToken<HttpRoutes>,
+  /** Checks sessions for routes with `auth` (the workspaces plugin provides it). */
+  Authenticator: Symbol('smmbot.Authenticator') as InjectionToken<Authenticator>,
   Secrets: Symbol('smmbot.Secrets') as InjectionToken<SecretBox>,
   TenantConfig: Symbol('smmbot.TenantConfig') as InjectionToken<TenantConfigSource>,
   /** Tenant words for commands (aliases, custom command triggers) the parser should know. */

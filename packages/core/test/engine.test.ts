@@ -257,3 +257,30 @@ describe('basic commands with a panel but without the full command set', () => {
     expect(channel.sent[1]!.text).toContain('Order #54321');
   });
 });
+
+describe('Engine.addTenant', () => {
+  it('serves a workspace created at runtime: in tenantIds (the array plugins hold) and tenantAdded fires once', async () => {
+    const added: string[] = [];
+    let held: readonly string[] = [];
+    const { engine } = setup(
+      [
+        {
+          name: 'watch',
+          apply(ctx) {
+            held = ctx.tenants;
+            ctx.hooks.tenantAdded.tap('record', (t) => {
+              added.push(t);
+            });
+          },
+        },
+      ],
+      { tenants: ['a'] },
+    );
+    await engine.start();
+    expect(await engine.addTenant('b')).toBe(true);
+    expect(await engine.addTenant('b')).toBe(false);
+    expect(held).toEqual(['a', 'b']);
+    expect(added).toEqual(['b']);
+    await engine.stop();
+  });
+});

@@ -1,6 +1,9 @@
-import type { Engine, HttpRequest, Logger } from '@smmbot/core';
-import { SmmbotError } from '@smmbot/core';
+import type { Engine, Logger } from '@smmbot/core';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { mountRoute } from './mount-route.js';
+import { openApiDocument } from './openapi.js';
+
+const HOST_VERSION = '0.1.0';
 
 /**
  * The host's HTTP server: mounts every route plugins contributed (web chat, webhooks), keeps the raw
@@ -47,35 +50,10 @@ export function buildServer(engine: Engine, logger: Logger): FastifyInstance {
       .send({ error: { code: 'E_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
 
-  for (const route of engine.http.all()) {
-    app.route({
-      method: route.method,
-      url: route.path,
-      handler: async (req, reply) => {
-        const request: HttpRequest = {
-          method: req.method,
-          path: req.url.split('?')[0] ?? req.url,
-          params: req.params as Record<string, string>,
-          query: req.query as HttpRequest['query'],
-          headers: req.headers,
-          body: req.body,
-          rawBody: (req as unknown as { rawBody?: string }).rawBody,
-        };
-        try {
-          const res = await route.handler(request);
-          void reply.code(res.status ?? 200).headers(res.headers ?? {});
-          return res.body ?? '';
-        } catch (err) {
-          if (err instanceof SmmbotError && err.code === 'E_UNAVAILABLE') {
-            return reply
-              .code(503)
-              .send({ error: { code: err.code, message: 'the bot is shutting down or starting; try again shortly' } });
-          }
-          throw err;
-        }
-      },
-    });
-  }
+  for (const route of engine.http.all()) mountRoute(app, engine, route);
+  app.get('/api/v1/openapi.json', () =>
+    openApiDocument(engine.http.all(), { title: 'smmbot API', version: HOST_VERSION }),
+  );
 
   const home = engine.http.all().find((r) => r.method === 'GET' && r.path.endsWith('webchat'));
   app.get('/', (_req, reply) => (home ? reply.redirect(home.path) : reply.send({ name: 'smmbot', ok: true })));
