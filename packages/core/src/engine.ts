@@ -146,6 +146,7 @@ export class Engine {
         receive: (message) => this.handle(message),
         accept: (message) => this.accept(message),
         tenants: this.tenantIds,
+        addTenant: (tenant) => this.addTenant(tenant),
       });
     }
     this.runner = new TurnRunner({

@@ -17,6 +17,8 @@ export interface HttpRequest {
   /** Parsed JSON (or form) body; undefined when there was none. */
   body: unknown;
   rawBody?: string;
+  /** The client's address (for rate limits), as the host sees it. */
+  ip?: string;
   /** Who is calling, once the host's authenticator has checked the session (routes with `auth`). */
   auth?: HttpAuth;
 }
@@ -63,7 +65,8 @@ export interface Authenticator {
 
 export interface HttpResponse {
   status?: number;
-  headers?: Record<string, string>;
+  /** An array sends the header several times (several `Set-Cookie`). */
+  headers?: Record<string, string | string[]>;
   /** Objects are sent as JSON; strings as they are (set content-type for HTML). */
   body?: unknown;
 }

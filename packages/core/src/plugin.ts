@@ -47,8 +47,10 @@ export interface PluginContext {
   receive(message: InboundMessage): Promise<TurnResult>;
   /** For webhooks: stores the message durably, resolves, and handles it in the background (ack fast, lose nothing). */
   accept(message: InboundMessage): Promise<void>;
-  /** The tenants the engine serves (for per-tenant jobs). */
+  /** The tenants the engine serves (for per-tenant jobs); the same array grows when a workspace is added. */
   tenants: readonly string[];
+  /** Serves a workspace created at runtime (signup); `tenantAdded` taps set it up. */
+  addTenant(tenant: string): Promise<boolean>;
 }
 
 /** A plugin object (Vite's shape): a name, optional ordering and two optional phases. */

@@ -58,11 +58,16 @@ export function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRout
         headers: req.headers,
         body: req.body,
         rawBody: (req as unknown as { rawBody?: string }).rawBody,
+        ip: req.ip,
       };
       const send = (res: HttpResponse) => {
         void reply.code(res.status ?? 200).headers(res.headers ?? {});
         return res.body ?? '';
       };
+      // Who first: a caller without a session learns nothing about what the route accepts.
+      const auth = await authorize(engine, route, request);
+      if (auth && 'tenantId' in auth) request.auth = auth;
+      else if (auth) return send(auth);
       const s = route.schema;
       const params = check(s?.params, request.params, 'params');
       if (isResponse(params)) return send(params);
@@ -71,9 +76,6 @@ export function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRout
       const body = check(s?.body, request.body, 'body');
       if (isResponse(body)) return send(body);
       Object.assign(request, { params: params.value, query: query.value, body: body.value });
-      const auth = await authorize(engine, route, request);
-      if (auth && 'tenantId' in auth) request.auth = auth;
-      else if (auth) return send(auth);
       try {
         return send(await route.handler(request));
       } catch (err) {

@@ -6,6 +6,7 @@ import { headerOf, unauthorized } from './http-util.js';
 export const SNAPSHOT_PATH = '/api/v1/balancer';
 export const ALERTS_PATH = '/api/v1/alerts';
 export const RESOLVE_ALERT_PATH = '/api/v1/alerts/:id/resolve';
+const API_KEY = { kind: 'apiKey', header: 'X-Api-Key' } as const;
 
 /**
  * The company's live view, behind its API key: the balancer snapshot (phones, next phone, queue,
@@ -23,12 +24,16 @@ export function monitorRoutes(deps: { plugin: string; keys: ApiKeyService; balan
       method: 'GET',
       path: SNAPSHOT_PATH,
       plugin: deps.plugin,
+      auth: API_KEY,
+      schema: { summary: "The company's phones, next phone, queue and active alerts", tags: ['send API'] },
       handler: authed(async (tenant) => ({ body: await deps.balancer().snapshot(tenant) })),
     },
     {
       method: 'GET',
       path: ALERTS_PATH,
       plugin: deps.plugin,
+      auth: API_KEY,
+      schema: { summary: "The company's balancer alerts", tags: ['send API'] },
       handler: authed(async (tenant, req) => {
         const status = req.query.status as string | undefined;
         if (status !== undefined && status !== 'active' && status !== 'resolved') {
@@ -41,6 +46,8 @@ export function monitorRoutes(deps: { plugin: string; keys: ApiKeyService; balan
       method: 'POST',
       path: RESOLVE_ALERT_PATH,
       plugin: deps.plugin,
+      auth: API_KEY,
+      schema: { summary: 'Mark an alert resolved', tags: ['send API'] },
       handler: authed(async (tenant, req) => {
         const done = await deps.balancer().resolveAlert(tenant, req.params.id ?? '');
         return done ? { body: { resolved: true } } : httpError(404, 'E_NOT_FOUND', 'no active alert with this id');

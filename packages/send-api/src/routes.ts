@@ -24,6 +24,9 @@ import { mergeTemplate } from './template.js';
 export const SEND_PATH = '/api/v1/send-message';
 export const STATUS_PATH = '/api/v1/messages/:id';
 
+/** The host lists these as API-key routes; the key itself is checked by the handler. */
+const API_KEY = { kind: 'apiKey', header: 'X-Api-Key' } as const;
+
 const sendSchema = z.object({
   number: z.union([z.string().max(40), z.number().int().nonnegative()]).transform((value, ctx) => {
     const digits = normalizeNumber(String(value));
@@ -63,8 +66,26 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute[] {
       return tenant === undefined ? unauthorized() : handle(tenant, req);
     };
   return [
-    { method: 'POST', path: SEND_PATH, plugin: deps.plugin, handler: authed((t, req) => send(deps, t, req)) },
-    { method: 'GET', path: STATUS_PATH, plugin: deps.plugin, handler: authed((t, req) => status(deps, t, req)) },
+    {
+      method: 'POST',
+      path: SEND_PATH,
+      plugin: deps.plugin,
+      auth: API_KEY,
+      schema: {
+        summary: 'Queue a WhatsApp message (payment reminder) for a number',
+        tags: ['send API'],
+        body: sendSchema,
+      },
+      handler: authed((t, req) => send(deps, t, req)),
+    },
+    {
+      method: 'GET',
+      path: STATUS_PATH,
+      plugin: deps.plugin,
+      auth: API_KEY,
+      schema: { summary: 'The state of a queued message', tags: ['send API'] },
+      handler: authed((t, req) => status(deps, t, req)),
+    },
   ];
 }
 
