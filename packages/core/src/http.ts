@@ -67,7 +67,10 @@ export interface HttpResponse {
   status?: number;
   /** An array sends the header several times (several `Set-Cookie`). */
   headers?: Record<string, string | string[]>;
-  /** Objects are sent as JSON; strings as they are (set content-type for HTML). */
+  /**
+   * Objects are sent as JSON; strings as they are (set content-type for HTML). An async iterable of
+   * strings is streamed as it yields (server-sent events: set `content-type: text/event-stream`).
+   */
   body?: unknown;
 }
 

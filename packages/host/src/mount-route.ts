@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   can,
   type Engine,
@@ -62,7 +63,12 @@ export function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRout
       };
       const send = (res: HttpResponse) => {
         void reply.code(res.status ?? 200).headers(res.headers ?? {});
-        return res.body ?? '';
+        const body = res.body;
+        // Streams (server-sent events) go out as the handler yields them.
+        if (body && typeof body === 'object' && Symbol.asyncIterator in body) {
+          return reply.send(Readable.from(body as AsyncIterable<string>));
+        }
+        return body ?? '';
       };
       // Who first: a caller without a session learns nothing about what the route accepts.
       const auth = await authorize(engine, route, request);
