@@ -1,7 +1,7 @@
 import { ChannelError, QuotaError } from '@smmbot/core';
 import { FakeChannel } from '@smmbot/core/testing';
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, msg, rig } from './harness.js';
+import { HOUR, msg, rig } from './harness.js';
 
 describe('LocalBalancer: durable queue', () => {
   it('stores the message before it resolves, then sends it with the same id', async () => {

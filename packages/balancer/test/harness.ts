@@ -9,17 +9,8 @@ import type { SendQueue } from '../src/queue/types.js';
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
-/** A seeded PRNG (mulberry32): runs are repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../src/sim/random.js';
+import { seeded } from '../src/sim/random.js';
 
 export interface Rig {
   clock: VirtualClock;

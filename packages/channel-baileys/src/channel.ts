@@ -9,6 +9,7 @@ import {
   type OutboundMessage,
   type SendReceipt,
   type TurnResult,
+  Listeners,
 } from '@smmbot/core';
 import { BaileysConnection, type SocketOn } from './connection.js';
 import { type MessageUpdateLike, toDeliveryEvent } from './delivery.js';
@@ -16,7 +17,6 @@ import { BaileysInbound } from './inbound.js';
 import { normalizeJid } from './jid.js';
 import { LidMap } from './lid-map.js';
 import { TIMELOCK_CODE } from './link.js';
-import { Listeners } from './listeners.js';
 import { waMessageId } from './message-id.js';
 import type { MessagesUpsert, WAMessageLike } from './normalize.js';
 import { NumberLookup } from './numbers.js';

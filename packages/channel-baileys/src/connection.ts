@@ -1,7 +1,7 @@
+import { Listeners } from '@smmbot/core';
 import type { Logger, TimerHandle } from '@smmbot/core';
 import { type KvAuthState, useKvAuthState } from './auth-state.js';
 import { LinkTracker } from './link.js';
-import { Listeners } from './listeners.js';
 import {
   type ChannelStatus,
   decideReconnect,

@@ -1,5 +1,5 @@
+import { Listeners } from '@smmbot/core';
 import type { Clock, LinkState, LinkStatus, Logger, TimerHandle } from '@smmbot/core';
-import { Listeners } from './listeners.js';
 import type { LoginInfo, ReachoutTimelockLike } from './socket.js';
 
 /** WhatsApp's code for the reach-out timelock (NACK 463: new chats are blocked, existing ones work). */

@@ -28,7 +28,8 @@ import {
 import { NumberCheck } from './numbers.js';
 import { GreenRest } from './rest.js';
 import { headerOf, safeEqual } from './webhook-auth.js';
-import { deliveryOfStatus, Listeners, linkOfState } from './signals.js';
+import { deliveryOfStatus, linkOfState } from './signals.js';
+import { Listeners } from '@smmbot/core';
 
 export interface GreenApiChannelOptions {
   name: string;

@@ -1,4 +1,4 @@
-import type { DeliveryEvent, LinkStatus, Logger } from '@smmbot/core';
+import type { DeliveryEvent, LinkStatus } from '@smmbot/core';
 import type { GreenOutgoingStatus } from './payload.js';
 
 /**
@@ -44,31 +44,4 @@ export function deliveryOfStatus(webhook: GreenOutgoingStatus): DeliveryEvent | 
   if (webhook.status === 'read') return { platformId: webhook.idMessage, status: 'read' };
   if (FAILED.has(webhook.status)) return { platformId: webhook.idMessage, status: 'failed' };
   return undefined;
-}
-
-/** A set of listeners; one that throws is logged and does not stop the others. */
-export class Listeners<T> {
-  private readonly set = new Set<(value: T) => void>();
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly what: string,
-  ) {}
-
-  add(listener: (value: T) => void): () => void {
-    this.set.add(listener);
-    return () => {
-      this.set.delete(listener);
-    };
-  }
-
-  emit(value: T): void {
-    for (const listener of [...this.set]) {
-      try {
-        listener(value);
-      } catch (err) {
-        this.logger.warn({ err }, `a ${this.what} listener failed`);
-      }
-    }
-  }
 }

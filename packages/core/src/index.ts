@@ -33,3 +33,4 @@ export * from './roles.js';
 export * from './rules/index.js';
 export * from './inbox.js';
 export * from './webhook-intake.js';
+export * from './listeners.js';

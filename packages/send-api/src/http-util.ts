@@ -1,4 +1,5 @@
-import { type HttpRequest, type HttpResponse, httpError } from '@smmbot/core';
+import { type HttpRequest, type HttpResponse, httpError, type TenantId } from '@smmbot/core';
+import type { ApiKeyService } from './api-keys.js';
 
 /**
  * A header's single value, whatever its case; undefined when absent or sent twice (two `X-Api-Key`
@@ -28,3 +29,15 @@ export function errorSummary(error: string | undefined): string | null {
   const line = first.trim();
   return line.length > 300 ? `${line.slice(0, 297)}...` : line || null;
 }
+
+/** Wraps a handler behind the X-Api-Key check: the key decides the company (tenant), nothing else does. */
+export const apiKeyAuthed =
+  (keys: ApiKeyService) =>
+  (handle: (tenant: TenantId, req: HttpRequest) => Promise<HttpResponse>) =>
+  async (req: HttpRequest): Promise<HttpResponse> => {
+    const tenant = await keys.authenticate(headerOf(req, 'x-api-key'));
+    return tenant === undefined ? unauthorized() : handle(tenant, req);
+  };
+
+/** How the host lists these routes; the key itself is checked by `apiKeyAuthed`. */
+export const API_KEY_AUTH = { kind: 'apiKey', header: 'X-Api-Key' } as const;

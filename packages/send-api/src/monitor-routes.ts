@@ -1,30 +1,24 @@
 import type { Balancer } from '@smmbot/balancer';
-import { type HttpRequest, type HttpResponse, type HttpRoute, httpError, type TenantId } from '@smmbot/core';
+import { type HttpRoute, httpError } from '@smmbot/core';
 import type { ApiKeyService } from './api-keys.js';
-import { headerOf, unauthorized } from './http-util.js';
+import { API_KEY_AUTH, apiKeyAuthed } from './http-util.js';
 
 export const SNAPSHOT_PATH = '/api/v1/balancer';
 export const ALERTS_PATH = '/api/v1/alerts';
 export const RESOLVE_ALERT_PATH = '/api/v1/alerts/:id/resolve';
-const API_KEY = { kind: 'apiKey', header: 'X-Api-Key' } as const;
 
 /**
  * The company's live view, behind its API key: the balancer snapshot (phones, next phone, queue,
  * active alerts) and the alert log. The dashboard polls these; a company only sees its own phones.
  */
 export function monitorRoutes(deps: { plugin: string; keys: ApiKeyService; balancer: () => Balancer }): HttpRoute[] {
-  const authed =
-    (handle: (tenant: TenantId, req: HttpRequest) => Promise<HttpResponse>) =>
-    async (req: HttpRequest): Promise<HttpResponse> => {
-      const tenant = await deps.keys.authenticate(headerOf(req, 'x-api-key'));
-      return tenant === undefined ? unauthorized() : handle(tenant, req);
-    };
+  const authed = apiKeyAuthed(deps.keys);
   return [
     {
       method: 'GET',
       path: SNAPSHOT_PATH,
       plugin: deps.plugin,
-      auth: API_KEY,
+      auth: API_KEY_AUTH,
       schema: { summary: "The company's phones, next phone, queue and active alerts", tags: ['send API'] },
       handler: authed(async (tenant) => ({ body: await deps.balancer().snapshot(tenant) })),
     },
@@ -32,7 +26,7 @@ export function monitorRoutes(deps: { plugin: string; keys: ApiKeyService; balan
       method: 'GET',
       path: ALERTS_PATH,
       plugin: deps.plugin,
-      auth: API_KEY,
+      auth: API_KEY_AUTH,
       schema: { summary: "The company's balancer alerts", tags: ['send API'] },
       handler: authed(async (tenant, req) => {
         const status = req.query.status as string | undefined;
@@ -46,7 +40,7 @@ export function monitorRoutes(deps: { plugin: string; keys: ApiKeyService; balan
       method: 'POST',
       path: RESOLVE_ALERT_PATH,
       plugin: deps.plugin,
-      auth: API_KEY,
+      auth: API_KEY_AUTH,
       schema: { summary: 'Mark an alert resolved', tags: ['send API'] },
       handler: authed(async (tenant, req) => {
         const done = await deps.balancer().resolveAlert(tenant, req.params.id ?? '');

@@ -16,16 +16,13 @@ import {
 import { z } from 'zod';
 import type { ApiKeyService } from './api-keys.js';
 import type { Balancer, EnqueueResult } from '@smmbot/balancer';
-import { errorSummary, headerOf, isoOrNull, unauthorized } from './http-util.js';
+import { API_KEY_AUTH, apiKeyAuthed, errorSummary, isoOrNull } from './http-util.js';
 import { checkNumber, normalizeNumber, pickChecker, tenantChannels, whatsappChatId } from './numbers.js';
 import type { TemplateOptions } from './options.js';
 import { mergeTemplate } from './template.js';
 
 export const SEND_PATH = '/api/v1/send-message';
 export const STATUS_PATH = '/api/v1/messages/:id';
-
-/** The host lists these as API-key routes; the key itself is checked by the handler. */
-const API_KEY = { kind: 'apiKey', header: 'X-Api-Key' } as const;
 
 const sendSchema = z.object({
   number: z.union([z.string().max(40), z.number().int().nonnegative()]).transform((value, ctx) => {
@@ -59,18 +56,13 @@ export interface ApiRouteDeps {
 
 /** `POST /api/v1/send-message` and `GET /api/v1/messages/:id`, both behind the X-Api-Key check. */
 export function apiRoutes(deps: ApiRouteDeps): HttpRoute[] {
-  const authed =
-    (handle: (tenant: TenantId, req: HttpRequest) => Promise<HttpResponse>) =>
-    async (req: HttpRequest): Promise<HttpResponse> => {
-      const tenant = await deps.keys.authenticate(headerOf(req, 'x-api-key'));
-      return tenant === undefined ? unauthorized() : handle(tenant, req);
-    };
+  const authed = apiKeyAuthed(deps.keys);
   return [
     {
       method: 'POST',
       path: SEND_PATH,
       plugin: deps.plugin,
-      auth: API_KEY,
+      auth: API_KEY_AUTH,
       schema: {
         summary: 'Queue a WhatsApp message (payment reminder) for a number',
         tags: ['send API'],
@@ -82,7 +74,7 @@ export function apiRoutes(deps: ApiRouteDeps): HttpRoute[] {
       method: 'GET',
       path: STATUS_PATH,
       plugin: deps.plugin,
-      auth: API_KEY,
+      auth: API_KEY_AUTH,
       schema: { summary: 'The state of a queued message', tags: ['send API'] },
       handler: authed((t, req) => status(deps, t, req)),
     },

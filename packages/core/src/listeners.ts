@@ -1,6 +1,6 @@
-import type { Logger } from '@smmbot/core';
+import type { Logger } from './logger.js';
 
-/** A set of listeners; one that throws is logged and does not stop the others or the socket. */
+/** A set of listeners (channel link and delivery events); one that throws is logged and does not stop the others. */
 export class Listeners<T> {
   private readonly set = new Set<(value: T) => void>();
 
