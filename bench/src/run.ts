@@ -2,6 +2,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt, resultTable, runScenario, type ScenarioResult, table, writeJson } from './harness.js';
+import { apiLogsReport, runApiLogs } from './scenarios/api-logs.js';
 import { balancerReport, runBalancer } from './scenarios/balancer.js';
 import { catalogSyncReport, runCatalogSync } from './scenarios/catalog-sync.js';
 import { runCloudWebhook } from './scenarios/cloud-webhook.js';
@@ -35,7 +36,7 @@ const { values: args, positionals } = parseArgs({
     batch: { type: 'string', default: '1000' },
     /**
      * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
-     * `catalog-sync`, `support-pipeline`, `cloud-webhook`, `ticket-ai` or `balancer`), or several
+     * `catalog-sync`, `support-pipeline`, `cloud-webhook`, `ticket-ai`, `balancer` or `api-logs`), or several
      * separated by commas. Names given without `--only` (`pnpm bench balancer`) mean the same.
      */
     only: { type: 'string' },
@@ -44,6 +45,8 @@ const { values: args, positionals } = parseArgs({
     /** `ticket-ai`: tickets, and seconds after which tickets not started are skipped (0: handle all, ~20 min while serial). */
     tickets: { type: 'string', default: '500' },
     'ticket-budget': { type: 'string', default: '60' },
+    /** `api-logs`: message-log rows of the one workspace the host serves. */
+    'api-logs-rows': { type: 'string', default: '1000000' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
   },
 });
@@ -140,6 +143,12 @@ async function main(): Promise<void> {
     const violations = balancer.runs.reduce((n, r) => n + r.report.violations.length, 0);
     if (violations > 0) throw new Error(`balancer: ${violations} rule violations in the simulated runs (listed above)`);
   }
+  collect();
+  const apiLogs = !selected('api-logs') ? undefined : await runApiLogs({ rows: Number(args['api-logs-rows']), log });
+  if (apiLogs) {
+    log('');
+    log(apiLogsReport(apiLogs));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -164,6 +173,7 @@ async function main(): Promise<void> {
       syncRssMb: TARGET_SYNC_RSS_MB,
       ticketsPerMinute: TARGET_TICKETS_PER_MIN,
       balancer: TARGET_BALANCER,
+      apiLogsP99Ms: 50,
     },
     scenarios: [ours, anchor].filter((r): r is ScenarioResult => r !== undefined),
     comparison,
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
     cloudWebhook,
     ticketAi,
     balancer,
+    apiLogs,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

@@ -1,6 +1,6 @@
 import type { Channel, LinkState } from '@smmbot/core';
 import type { Rules } from './config.js';
-import { ageDays, dailyCap, phoneCooldownMs, phoneScore, seniorityFactor, utcDay } from './policy.js';
+import { ageDays, DAY_MS, dailyCap, phoneCooldownMs, phoneScore, seniorityFactor, utcDay } from './policy.js';
 import type { PhoneSnapshot } from './types.js';
 
 /** What is persisted per phone (the tenant's kv), so caps and ages survive restarts. */
@@ -50,8 +50,15 @@ export class Phone {
   }
 
   /** Counters are per UTC day: roll over lazily. */
+  /** The current UTC day's bounds, so the hot path compares instead of dividing. */
+  private dayStart = 0;
+  private dayEnd = 0;
+
   todaySent(now: number): number {
+    if (now >= this.dayStart && now < this.dayEnd) return this.stats.todaySent;
     const day = utcDay(now);
+    this.dayStart = day * DAY_MS;
+    this.dayEnd = this.dayStart + DAY_MS;
     if (this.stats.day !== day) {
       this.stats.day = day;
       this.stats.todaySent = 0;
@@ -64,29 +71,32 @@ export class Phone {
   }
 
   /**
-   * Seniority and cap change with age, slowly: they are computed once per minute and reused, which
-   * keeps a decision over 1,000 phones cheap (`pnpm bench balancer`).
+   * The cap only changes when the phone's age crosses a warm-up step: it is kept with the moment
+   * it stops being valid, so a decision over 1,000 phones does not search the steps each time
+   * (`pnpm bench balancer`). Exact, not approximate: the choice must match the spec's formula.
    */
-  private minute = -1;
-  private seniorityNow = 1;
   private capNow: number | null = null;
-
-  private refresh(now: number): void {
-    const minute = Math.floor(now / 60_000);
-    if (minute === this.minute) return;
-    this.minute = minute;
-    const age = this.ageDays(now);
-    this.seniorityNow = seniorityFactor(age, this.rules.seniority);
-    this.capNow = dailyCap(age, this.rules);
-  }
+  private capFrom = Number.POSITIVE_INFINITY;
+  private capUntil = Number.NEGATIVE_INFINITY;
 
   seniority(now: number): number {
-    this.refresh(now);
-    return this.seniorityNow;
+    return seniorityFactor((now - this.stats.registeredAt) / DAY_MS, this.rules.seniority);
   }
 
   cap(now: number): number | null {
-    this.refresh(now);
+    if (now >= this.capFrom && now < this.capUntil) return this.capNow;
+    const age = this.ageDays(now);
+    this.capNow = dailyCap(age, this.rules);
+    const steps = this.rules.warmup;
+    let from = 0;
+    let until = Number.POSITIVE_INFINITY;
+    for (const w of steps) {
+      if (age < w.untilDays) {
+        until = Math.min(until, w.untilDays);
+      } else from = Math.max(from, w.untilDays);
+    }
+    this.capFrom = this.stats.registeredAt + from * DAY_MS;
+    this.capUntil = until === Number.POSITIVE_INFINITY ? until : this.stats.registeredAt + until * DAY_MS;
     return this.capNow;
   }
 
@@ -96,11 +106,10 @@ export class Phone {
   }
 
   score(now: number): number {
-    this.refresh(now);
     const total = this.stats.totalSent + this.stats.totalFailed;
     // phoneScore, inlined on the hot path (a test checks they agree).
     return (
-      this.todaySent(now) * this.seniorityNow +
+      this.todaySent(now) * this.seniority(now) +
       (total === 0 ? 0 : this.stats.totalFailed / total) * 30 +
       (this.cooldownUntil > now ? 500 : 0)
     );
@@ -118,8 +127,8 @@ export class Phone {
 
   /** Under today's cap (or no cap). */
   hasRoom(now: number): boolean {
-    this.refresh(now);
-    return this.capNow === null || this.todaySent(now) < this.capNow;
+    const cap = this.cap(now);
+    return cap === null || this.todaySent(now) < cap;
   }
 
   get alive(): boolean {

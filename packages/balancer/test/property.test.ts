@@ -280,7 +280,8 @@ describe('simulated runs (fast-check, virtual time)', () => {
       }),
       { numRuns: Number(process.env.SIM_RUNS ?? 300) },
     );
-  });
+    // ~1.5 s alone; generous so a loaded CI machine does not turn it into a timeout.
+  }, 120_000);
 });
 
 function pad(n: number): string {

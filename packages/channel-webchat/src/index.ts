@@ -38,4 +38,38 @@ export const webchat = definePlugin({
   },
 });
 
+/**
+ * A web chat for every workspace, created at runtime too (signup): `/w/<tenant>/chat`. Each served
+ * tenant gets its own channel, `webchat:<tenant>`, created on first use, so a new workspace can try
+ * its bot from the browser without any set-up.
+ */
+export const workspaceWebchat = definePlugin({
+  name: '@smmbot/channel-webchat:workspaces',
+  options: z.object({}),
+  setup: () => {
+    const channels = new Map<string, WebchatChannel>();
+    return {
+      name: '@smmbot/channel-webchat:workspaces',
+      apply({ container, receive, tenants }) {
+        const registry = container.resolve(Tokens.Channels);
+        const clock = container.resolve(Tokens.Clock);
+        const channelOf = (params: Record<string, string>) => {
+          const tenant = params.tenant ?? '';
+          if (!tenants.includes(tenant)) return undefined;
+          let channel = channels.get(tenant);
+          if (!channel) {
+            channel = new WebchatChannel(`webchat:${tenant}`, tenant, clock);
+            channel.connect(receive);
+            registry.add(channel);
+            channels.set(tenant, channel);
+          }
+          return channel;
+        };
+        for (const route of webchatRoutes(channelOf, '/w/:tenant/chat', '@smmbot/channel-webchat:workspaces'))
+          container.resolve(Tokens.Http).add(route);
+      },
+    };
+  },
+});
+
 export default webchat;

@@ -9,6 +9,8 @@ export interface TenantConfigSource {
   get(tenant: TenantId): Promise<BotConfig>;
   /** Validates and stores a partial change; the next turn sees it (live reload). */
   set(tenant: TenantId, patch: Partial<BotConfig>): Promise<BotConfig>;
+  /** Called after every stored change with the keys that changed (rebind a panel, reschedule a job). */
+  onChange?(listener: (tenant: TenantId, keys: string[]) => void): () => void;
 }
 
 const KEY = 'bot_config';
@@ -21,6 +23,7 @@ type Stored = Record<string, unknown> & { __v?: string };
  */
 export class KvTenantConfig implements TenantConfigSource {
   private readonly cache = new Map<TenantId, { version: string; value: BotConfig }>();
+  private readonly listeners = new Set<(tenant: TenantId, keys: string[]) => void>();
 
   constructor(
     private readonly kv: KeyValueStore,
@@ -43,7 +46,22 @@ export class KvTenantConfig implements TenantConfigSource {
     const next = { ...current, ...patch };
     const value = botConfigSchema.parse({ ...this.base(tenant), ...next });
     await this.kv.set(tenant, KEY, { ...this.seal(next), __v: randomUUID() });
+    const keys = Object.keys(patch);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(tenant, keys);
+      } catch {
+        // A listener's failure is its own (it logs); the change is stored either way.
+      }
+    }
     return value;
+  }
+
+  onChange(listener: (tenant: TenantId, keys: string[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   private seal(overrides: Record<string, unknown>): Stored {

@@ -10,7 +10,11 @@ import {
 } from '@smmbot/core';
 import { memoryStorage } from '@smmbot/storage-memory';
 import { sqliteStorage } from '@smmbot/storage-sqlite';
-import { webchat } from '@smmbot/channel-webchat';
+import { webchat, workspaceWebchat } from '@smmbot/channel-webchat';
+import { workspaces } from '@smmbot/workspaces';
+import { rest } from '@smmbot/rest';
+import { dashboard } from '@smmbot/dashboard';
+import { runtimePanels } from './runtime-panels.js';
 import { support } from '@smmbot/support';
 import { balancer } from '@smmbot/balancer';
 import { sendApi } from '@smmbot/send-api';
@@ -22,6 +26,7 @@ const WEBCHAT = '@smmbot/channel-webchat';
 const SUPPORT = '@smmbot/support';
 const BALANCER = '@smmbot/balancer';
 const SEND_API = '@smmbot/send-api';
+const WORKSPACES = '@smmbot/workspaces';
 
 /**
  * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
@@ -51,6 +56,7 @@ export async function composeEngine(
   const hasSupport = config.plugins.some((p) => p.use === SUPPORT);
   const hasBalancer = config.plugins.some((p) => p.use === BALANCER);
   const hasSendApi = config.plugins.some((p) => p.use === SEND_API);
+  const hasWorkspaces = config.plugins.some((p) => p.use === WORKSPACES);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
@@ -70,12 +76,24 @@ export async function composeEngine(
       hasBalancer ? [] : balancer(),
       // The send API (keys from `smmbot keys create`), customer-reply webhooks and auto-replies.
       hasSendApi ? [] : sendApi(),
+      // Sign-up and sign-in (phone + OTP; the code is printed in this log until a WhatsApp number is
+      // connected as the system channel), staff numbers, sessions for the REST API and the dashboard.
+      hasWorkspaces ? [] : workspaces({ secretKey: secret.key }),
+      // Every workspace's own web chat at /w/<workspace>/chat.
+      workspaceWebchat(),
       {
         name: '@smmbot/host:secrets',
         register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(secret.key) }),
       },
     ],
   });
+  // Panels a workspace connects from its settings (panel_url + panel_api_key), bound at runtime.
+  engine.use(runtimePanels(engine));
+  // The REST API of the dashboard (/api/v1: config, logs, providers, groups, templates, ...).
+  if (!config.plugins.some((p) => p.use === '@smmbot/rest'))
+    engine.use(rest({ containerFor: (t) => engine.forTenant(t) }));
+  // The web dashboard at /app (sign-up, settings, logs, live inbox, balancer, ...).
+  if (!config.plugins.some((p) => p.use === '@smmbot/dashboard')) engine.use(dashboard());
   logger.debug({ secretKey: secret.source }, 'secret key loaded');
   return engine;
 }

@@ -59,13 +59,14 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', name
  */
 export function openApiDocument(routes: readonly HttpRoute[], info: { title: string; version: string }): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
+  const operationIds = new Set<string>();
   const securitySchemes: Record<string, JsonSchema> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
     const pathNames = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const s = route.schema;
     const op: JsonSchema = {
-      operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: uniqueId(operationIds, route.method, route.path),
       summary: s?.summary ?? `${route.method} ${route.path}`,
       tags: s?.tags ?? [route.plugin],
       parameters: [...parameters(s?.params, 'path', pathNames), ...parameters(s?.query, 'query')],
@@ -78,7 +79,8 @@ export function openApiDocument(routes: readonly HttpRoute[], info: { title: str
       op.security = [{ [auth.kind]: [] }];
       if (auth.kind === 'session' && auth.permission) op['x-permission'] = auth.permission;
     } else if (auth?.kind === 'apiKey') {
-      const name = `apiKey:${auth.header}`;
+      // Security scheme names allow letters, digits, '.', '_' and '-' only.
+      const name = `apiKey_${auth.header.replace(/[^A-Za-z0-9._-]/g, '_')}`;
       securitySchemes[name] = { type: 'apiKey', in: 'header', name: auth.header };
       op.security = [{ [name]: [] }];
     }
@@ -106,4 +108,18 @@ function responses(route: HttpRoute): JsonSchema {
   if (route.auth?.kind === 'session' && route.auth.permission)
     out['403'] = { description: 'the role may not', ...error };
   return out;
+}
+
+/** `getApiV1LogsById`-style ids, unique: `*` becomes `Any`, and a collision gets a number. */
+function uniqueId(taken: Set<string>, method: string, path: string): string {
+  const words = path
+    .replace(/\*/g, 'any')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1));
+  const base = method.toLowerCase() + words.join('');
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}${n}`;
+  taken.add(id);
+  return id;
 }

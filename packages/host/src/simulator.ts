@@ -27,6 +27,9 @@ export async function simulatorPlugins(
     { url: sim.url, tenants },
     'panel simulator running (embedded default): orders 1001-1010 belong to user "demo"',
   );
+  // A workspace created from the dashboard connects to it like to a real panel. The simulator's key
+  // is a fixed demo value, not a secret, so it is printed (in the text: log fields named *key are redacted).
+  logger.info(`panel simulator: connect a workspace with panel URL ${sim.url} and admin API key ${sim.adminKey}`);
   const panels = tenants.flatMap((tenant) =>
     perfectPanel({ url: sim.url, adminKey: sim.adminKey, servicesApiKey: sim.apiKey, tenant }).map(
       (p): BotPlugin => ({ ...p, name: `${p.name}@${tenant}`, tenant }),

@@ -2,7 +2,8 @@ import { support } from './plugin.js';
 
 export { createSupportContext, type SupportContext } from './context.js';
 export { type SupportOptions, supportOptions } from './options.js';
-export { IdentityServiceToken, PLUGIN_NAME, support } from './plugin.js';
+export type { EscalationReport, EscalationScope } from './admin/ops-escalate.js';
+export { type Escalation, EscalationToken, IdentityServiceToken, PLUGIN_NAME, support } from './plugin.js';
 export * from './identity/index.js';
 export * from './log/index.js';
 export * from './marketing/index.js';

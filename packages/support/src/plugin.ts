@@ -1,4 +1,5 @@
 import { definePlugin, HELP_TEXT, Stage, Tokens } from '@smmbot/core';
+import { type EscalationReport, type EscalationScope, escalate } from './admin/ops-escalate.js';
 import { applyCustomCommands, commandLexicon } from './commands.js';
 import { applyAi } from './ai/index.js';
 import { createSupportContext } from './context.js';
@@ -7,6 +8,7 @@ import type { InjectionToken } from 'tsyringe';
 import { applyLog, logServicesFor } from './log/index.js';
 import { applyMarketing } from './marketing/index.js';
 import { supportOptions } from './options.js';
+import type { LogRecord } from './records.js';
 import { applyOrders } from './orders/index.js';
 import { supportState } from './state.js';
 import { applyTickets } from './tickets/index.js';
@@ -16,6 +18,14 @@ export const PLUGIN_NAME = '@smmbot/support';
 
 /** The customer/identity service (block, unblock, verify manually, list customers) for the dashboard. */
 export const IdentityServiceToken = Symbol('smmbot.support.IdentityService') as InjectionToken<IdentityService>;
+
+/** Sends escalated log entries' provider order ids to the providers' groups (what `!resolve … escalated` does). */
+export interface Escalation {
+  escalate(scope: EscalationScope, records: LogRecord[]): Promise<EscalationReport>;
+}
+
+/** The escalation of log entries, for the dashboard's status changes (the REST API). */
+export const EscalationToken = Symbol('smmbot.support.Escalation') as InjectionToken<Escalation>;
 
 /**
  * The support workflow: who is talking (identities, roles, verification), what they may do
@@ -34,6 +44,9 @@ export const support = definePlugin({
       const ctx = createSupportContext(container, options, logger);
       const identities = applyIdentity(ctx, hooks);
       container.register(IdentityServiceToken, { useValue: identities });
+      container.register(EscalationToken, {
+        useValue: { escalate: (scope, records) => escalate(scope, records, ctx) },
+      });
       // AI mode's rewrite, free-text answers and consolation: each a no-op on turns without Tokens.Ai.
       const { aiRewrite } = applyAi(hooks);
       applyLog(ctx, hooks, { services: logServicesFor(container, ctx), aiRewrite });

@@ -7,6 +7,8 @@ export async function startCommand(ctx: CliContext): Promise<number> {
   await host.start();
   stopOnSignals(host, config.shutdownTimeoutMs);
   host.logger.info({ config: source, url: host.url }, `smmbot is running: open ${host.url}/webchat`);
-  ctx.print(`smmbot is running (${source}). Web chat: ${host.url}/webchat — Ctrl+C to stop.`);
+  ctx.print(
+    `smmbot is running (${source}). Web chat: ${host.url}/webchat — dashboard: ${host.url}/app — Ctrl+C to stop.`,
+  );
   return new Promise<number>(() => {}); // runs until a signal
 }

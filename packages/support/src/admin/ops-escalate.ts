@@ -5,6 +5,9 @@ import { providerCommand } from '../orders/provider-route.js';
 import type { LogRecord } from '../records.js';
 import { renderTemplate } from '../templates/defaults.js';
 
+/** What an escalation needs of a turn: the tenant, its services (the panel) and a logger; the dashboard passes its own. */
+export type EscalationScope = Pick<Turn, 'tenantId' | 'services' | 'log'>;
+
 export interface EscalationReport {
   /** One line per provider (sent, provider missing, no group mapped, ...) for the staff reply. */
   lines: string[];
@@ -44,7 +47,11 @@ export function escalationText(ctx: SupportContext, provider: ProviderInfo, acti
  * Entries without provider details (a plain `order` lookup, say) get them from the panel. A provider
  * that is unknown, or has no group, is reported back instead.
  */
-export async function escalate(turn: Turn, records: LogRecord[], ctx: SupportContext): Promise<EscalationReport> {
+export async function escalate(
+  turn: EscalationScope,
+  records: LogRecord[],
+  ctx: SupportContext,
+): Promise<EscalationReport> {
   const report: EscalationReport = { lines: [], problems: 0, providerOrderIds: [], providers: [] };
   const problem = (line: string) => {
     report.problems++;
@@ -106,7 +113,7 @@ export async function escalate(turn: Turn, records: LogRecord[], ctx: SupportCon
 }
 
 /** Provider and provider order ids per entry (or per order, when they come from the panel). */
-async function itemsOf(turn: Turn, records: LogRecord[]): Promise<Item[]> {
+async function itemsOf(turn: EscalationScope, records: LogRecord[]): Promise<Item[]> {
   const gaps = records.filter((r) => !r.provider || r.providerOrderIds.length === 0);
   const orders = await panelOrders(turn, [...new Set(gaps.flatMap((r) => r.orderIds))]);
   const items: Item[] = [];
@@ -128,7 +135,7 @@ async function itemsOf(turn: Turn, records: LogRecord[]): Promise<Item[]> {
   return items;
 }
 
-async function panelOrders(turn: Turn, ids: string[]): Promise<Map<string, PanelOrder>> {
+async function panelOrders(turn: EscalationScope, ids: string[]): Promise<Map<string, PanelOrder>> {
   const found = new Map<string, PanelOrder>();
   if (!ids.length || !turn.services.has(Tokens.Panel)) return found;
   try {

@@ -1,4 +1,4 @@
-import { type PluginHooks, Stage, Tokens } from '@smmbot/core';
+import { type BotConfig, type PluginHooks, type Scheduler, Stage, type TenantId, Tokens } from '@smmbot/core';
 import type { InjectionToken } from 'tsyringe';
 import type { SupportContext } from '../context.js';
 import { logServicesFor } from '../log/index.js';
@@ -25,10 +25,17 @@ export {
 /** The container's TicketAi (e.g. to poll on demand from an admin command or a webhook). */
 export const TicketAiToken = Symbol('smmbot.support.TicketAi') as InjectionToken<TicketAi>;
 
+/** The tenant's `ticket-ai` job, planned from its bot_config. */
+export interface TicketSchedule {
+  /** Re-plans the job after `ticket_ai_enabled` or `ticket_poll_interval` changed (e.g. from the dashboard). True when it changed. */
+  reconcile(tenant: TenantId): Promise<boolean>;
+}
+export const TicketScheduleToken = Symbol('smmbot.support.TicketSchedule') as InjectionToken<TicketSchedule>;
+
 /**
  * Ticket AI: at boot, every tenant with `ticket_ai_enabled` gets the `ticket-ai` job every
- * `ticket_poll_interval` seconds (the interval is read at boot; the job re-reads `ticket_ai_enabled`
- * each run, so switching it off takes effect at once). Command tickets are logged by the message log
+ * `ticket_poll_interval` seconds (read at boot, and again by `TicketScheduleToken.reconcile`; the job
+ * re-reads `ticket_ai_enabled` each run, so switching it off takes effect at once). Command tickets are logged by the message log
  * like chat commands, with the action renamed `ticket:<command>`.
  */
 export function applyTickets(ctx: SupportContext, hooks: PluginHooks, host: TicketHost): TicketAi {
@@ -36,20 +43,33 @@ export function applyTickets(ctx: SupportContext, hooks: PluginHooks, host: Tick
   const tickets = new TicketAi(ctx, host, log);
   host.container.register(TicketAiToken, { useValue: tickets });
 
+  let scheduler: Scheduler | undefined;
+  /** Tenant → the interval its job runs at (0: not scheduled). */
+  const planned = new Map<TenantId, number>();
+  const plan = (tenant: TenantId, config: BotConfig): boolean => {
+    const everyMs = config.ticket_ai_enabled ? config.ticket_poll_interval * 1000 : 0;
+    if (!scheduler || (planned.get(tenant) ?? 0) === everyMs) return false;
+    planned.set(tenant, everyMs);
+    if (everyMs) scheduler.schedule({ id: TICKET_JOB_ID, tenantId: tenant, everyMs, lockTtlMs: TICKET_LOCK_TTL_MS });
+    else scheduler.unschedule(TICKET_JOB_ID, tenant);
+    return true;
+  };
+  host.container.register(TicketScheduleToken, {
+    useValue: {
+      async reconcile(tenant) {
+        tickets.ensureChannel(tenant);
+        return plan(tenant, await ctx.config.get(tenant));
+      },
+    },
+  });
+
   hooks.boot.tap('ticket-ai', async () => {
-    const scheduler = host.container.isRegistered(Tokens.Scheduler, true)
+    scheduler = host.container.isRegistered(Tokens.Scheduler, true)
       ? host.container.resolve(Tokens.Scheduler)
       : undefined;
     for (const tenant of tickets.tenants()) {
       tickets.ensureChannel(tenant);
-      const config = await ctx.config.get(tenant);
-      if (!config.ticket_ai_enabled || !scheduler) continue;
-      scheduler.schedule({
-        id: TICKET_JOB_ID,
-        tenantId: tenant,
-        everyMs: config.ticket_poll_interval * 1000,
-        lockTtlMs: TICKET_LOCK_TTL_MS,
-      });
+      plan(tenant, await ctx.config.get(tenant));
     }
   });
 

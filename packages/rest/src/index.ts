@@ -1,0 +1,21 @@
+import { rest } from './plugin.js';
+
+export { CONFIG_TABS, type ConfigItem, ConfigService } from './config/service.js';
+export { checkPanel, type PanelCheck } from './config/panel-check.js';
+export {
+  defineRoute,
+  iso,
+  notFound,
+  PLUGIN_NAME,
+  RestError,
+  type RouteInput,
+  type RouteSpec,
+  toHttpError,
+} from './http.js';
+export { rest, restOptions } from './plugin.js';
+export { restRoutes } from './routes.js';
+export { type ContainerFor, Scope } from './scope.js';
+export type { ListedGroup } from './groups/service.js';
+export type { LoginInfoLike } from './channels/service.js';
+
+export default rest;

@@ -1,0 +1,35 @@
+import { definePlugin, Tokens } from '@smmbot/core';
+import { z } from 'zod';
+import { PLUGIN_NAME } from './http.js';
+import { restRoutes } from './routes.js';
+import { type ContainerFor, Scope } from './scope.js';
+
+export const restOptions = z.strictObject({
+  /**
+   * The tenant's container (`(tenant) => engine.forTenant(tenant)`), where per-tenant panels are
+   * registered: the panel check, manual verification and escalations use the workspace's own panel.
+   * Without it the root container is used (a panel registered for every tenant). Code only.
+   */
+  containerFor: z
+    .custom<ContainerFor>((v) => typeof v === 'function', { error: 'expected a function (tenant) => container' })
+    .optional(),
+});
+
+/**
+ * The dashboard's REST API under `/api/v1`: bot config, message logs, providers and service search,
+ * groups, templates, customers, marketing messages, balancer and channels. Every route is a session
+ * route with a permission from core's table; the workspace comes from the session, never from input.
+ * Services are resolved per request, so plugins registered after this one are found.
+ */
+export const rest = definePlugin({
+  name: PLUGIN_NAME,
+  options: restOptions,
+  setup: ({ containerFor }) => ({
+    name: PLUGIN_NAME,
+    apply({ container, logger, tenants }) {
+      const scope = new Scope(container, logger, tenants, containerFor);
+      const http = container.resolve(Tokens.Http);
+      for (const route of restRoutes(scope)) http.add(route);
+    },
+  }),
+});

@@ -1,0 +1,141 @@
+import { randomInt } from 'node:crypto';
+import type { HttpAuth, HttpRequest, Logger } from '@smmbot/core';
+import { type Accounts, PhoneTakenError, type StaffRole, type WorkspaceUser } from './accounts.js';
+import type { Codes, CodeSent } from './codes.js';
+import type { Delivery } from './delivery.js';
+import { HttpFail } from './http-util.js';
+import type { PasswordHasher } from './passwords.js';
+import { maskPhone } from './phone.js';
+import type { RefreshTokens } from './refresh.js';
+
+export interface StaffDeps {
+  accounts: Accounts;
+  codes: Codes;
+  delivery: Delivery;
+  hasher: PasswordHasher;
+  refresh: RefreshTokens;
+  logger: Logger;
+  appName: string;
+  loginUrl?: string;
+}
+
+export interface AdminNumber {
+  id: string;
+  phone: string;
+  role: StaffRole;
+  createdAt: number;
+  lastLoginAt: number | null;
+}
+
+/** No look-alike characters (0/O, 1/l/I): the password is read off a phone screen and typed. */
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789';
+/** 16 characters of 54: about 92 bits. */
+export function generatePassword(length = 16): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+const view = (u: WorkspaceUser): AdminNumber => ({
+  id: u.id,
+  phone: u.phone,
+  role: u.role,
+  createdAt: u.createdAt,
+  lastLoginAt: u.lastLoginAt,
+});
+
+const ROLE_NAMES: Record<StaffRole, string> = { owner: 'owner', staff_admin: 'staff admin', staff: 'staff' };
+
+/**
+ * Admin & staff numbers of a workspace (spec "Adding staff — OTP verified flow"). The tenant always
+ * comes from the caller's session, never from the request.
+ */
+export class StaffFlows {
+  constructor(private readonly deps: StaffDeps) {}
+
+  async list(auth: HttpAuth): Promise<AdminNumber[]> {
+    return (await this.deps.accounts.listUsers(auth.tenantId)).map(view);
+  }
+
+  /** Step 1: a code to the new number (from the workspace's own WhatsApp number when it has one). */
+  async sendCode(request: HttpRequest, auth: HttpAuth, phone: string): Promise<CodeSent> {
+    if (await this.deps.accounts.phoneTaken(phone)) {
+      throw new HttpFail(409, 'E_PHONE_TAKEN', 'this phone number already has an account');
+    }
+    const workspace = await this.deps.accounts.getWorkspace(auth.tenantId);
+    const name = workspace?.name ?? auth.tenantId;
+    const minutes = this.deps.codes.ttlMinutes;
+    const sent = await this.deps.codes.send(
+      request,
+      auth.tenantId,
+      'staff',
+      phone,
+      (code) =>
+        `${code} is your code to join "${name}" on ${this.deps.appName}. Give it only to the person adding you; it expires in ${minutes} minutes.`,
+      auth.tenantId,
+    );
+    this.deps.logger.info(
+      { tenant: auth.tenantId, userId: auth.userId, phone: maskPhone(phone), delivery: sent.delivery },
+      'staff code sent',
+    );
+    return sent;
+  }
+
+  /** Step 2: the code checks out; the account is created and its password sent to that number. */
+  async verify(
+    auth: HttpAuth,
+    input: { phone: string; code: string; role: Exclude<StaffRole, 'owner'> },
+  ): Promise<AdminNumber & { credentials: 'sent' | 'not_sent' }> {
+    const tenant = auth.tenantId;
+    await this.deps.codes.check(tenant, 'staff', input.phone, input.code);
+    const password = generatePassword();
+    let user: WorkspaceUser;
+    try {
+      user = await this.deps.accounts.addUser(tenant, {
+        phone: input.phone,
+        role: input.role,
+        passwordHash: await this.deps.hasher.hash(password),
+        addedBy: auth.userId,
+      });
+    } catch (err) {
+      if (err instanceof PhoneTakenError) {
+        throw new HttpFail(409, 'E_PHONE_TAKEN', 'this phone number already has an account');
+      }
+      throw err;
+    }
+    const workspace = await this.deps.accounts.getWorkspace(tenant);
+    const lines = [
+      `You were added to "${workspace?.name ?? tenant}" on ${this.deps.appName} as ${ROLE_NAMES[input.role]}.`,
+      `Sign in with this number (+${input.phone}) and the password: ${password}`,
+      ...(this.deps.loginUrl ? [this.deps.loginUrl] : []),
+      'You can set your own password with "Forgot password".',
+    ];
+    let sent = false;
+    try {
+      sent = await this.deps.delivery.send(input.phone, lines.join('\n'), {
+        tenant,
+        template: 'workspaces_credentials',
+      });
+    } catch (err) {
+      if (!(err instanceof HttpFail)) throw err;
+    }
+    const log = { tenant, userId: user.id, addedBy: auth.userId, role: user.role, phone: maskPhone(user.phone) };
+    if (sent) this.deps.logger.info(log, 'staff number added; credentials sent');
+    // Never the password itself: the new member sets one through "forgot password".
+    else
+      this.deps.logger.warn(
+        log,
+        'staff number added, but the credentials could not be sent; they can use forgot password',
+      );
+    return { ...view(user), credentials: sent ? 'sent' : 'not_sent' };
+  }
+
+  async remove(auth: HttpAuth, id: string): Promise<void> {
+    const user = await this.deps.accounts.getUser(auth.tenantId, id);
+    if (!user) throw new HttpFail(404, 'E_NOT_FOUND', 'no such admin number in this workspace');
+    if (user.role === 'owner') throw new HttpFail(403, 'E_FORBIDDEN', 'the owner cannot be removed');
+    await this.deps.accounts.removeUser(auth.tenantId, id);
+    await this.deps.refresh.revokeAll(auth.tenantId, id);
+    this.deps.logger.info({ tenant: auth.tenantId, userId: id, removedBy: auth.userId }, 'staff number removed');
+  }
+}
