@@ -34,6 +34,12 @@ export function fieldExpr(field: string): string {
   return `json_extract(data, '$.${field}')`;
 }
 
+/** The JSON type of a field, as indexed next to it and as the type guards test it. */
+export function typeExpr(field: string): string {
+  assertField(field);
+  return `json_type(data, '$.${field}')`;
+}
+
 function typesOf(value: Scalar): string[] {
   if (typeof value === 'boolean') return [value ? 'true' : 'false'];
   if (typeof value === 'number') return NUMBER_TYPES;
@@ -46,7 +52,7 @@ const bind = (value: Scalar): unknown => (typeof value === 'boolean' ? (value ? 
 function typeGuard(field: string, types: Iterable<string>): string {
   const set = new Set(types);
   if (isColumn(field)) return set.has('text') ? '' : '0';
-  return `json_type(data, '$.${field}') IN (${[...set].map((t) => `'${t}'`).join(', ')})`;
+  return `${typeExpr(field)} IN (${[...set].map((t) => `'${t}'`).join(', ')})`;
 }
 
 function guarded(test: string, guard: string, params: unknown[]): Sql {
