@@ -30,6 +30,8 @@ export interface ApiLogsQuery {
   url: string;
   filter?: LogFilter;
   total?: number;
+  /** The API capped the total (it shows "10,000+"). */
+  capped?: boolean;
   latency: Stat & { samples: number; maxMs: number };
   throughput: { requests: number; perSec: number; serverCpuMsPerRequest: number };
   bare?: BareFigures;
@@ -163,9 +165,11 @@ export async function runApiLogs(options: ApiLogsOptions = {}): Promise<ApiLogsR
     const queries: ApiLogsQuery[] = [];
     for (const t of targets) {
       let total: number | undefined;
+      let capped = false;
       if (t.filter) {
         const page = await request(base, 'GET', t.url, cookie);
         total = page.body.total as number;
+        capped = page.body.total_capped === true;
         const expected = Math.max(0, Math.min(t.filter.limit, total - (t.filter.page - 1) * t.filter.limit));
         const items = page.body.items as unknown[];
         if (items.length !== expected) throw new Error(`${t.url}: ${items.length} items, expected ${expected}`);
@@ -195,7 +199,7 @@ export async function runApiLogs(options: ApiLogsOptions = {}): Promise<ApiLogsR
       queries.push({
         name: t.name,
         url: t.url,
-        ...(t.filter ? { filter: t.filter, total } : {}),
+        ...(t.filter ? { filter: t.filter, total, capped } : {}),
         latency: {
           medianMs: median(samples),
           p99Ms: percentile(sorted, 99),
@@ -251,7 +255,7 @@ export function apiLogsReport(r: ApiLogsResult): string {
       ],
       ...r.queries.map((q) => [
         `${q.name}`,
-        q.total === undefined ? '' : fmt(q.total),
+        q.total === undefined ? '' : `${fmt(q.total)}${q.capped ? '+' : ''}`,
         fmt(q.latency.medianMs, 2),
         fmt(q.latency.p99Ms, 2),
         fmt(q.throughput.perSec),

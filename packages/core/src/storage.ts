@@ -39,10 +39,17 @@ export interface FindQuery<T> {
   sort?: SortSpec<T>[];
   limit?: number;
   offset?: number;
+  /**
+   * Count matches only up to this many: `total` is then at most `countLimit` and `totalCapped` says
+   * there are more. Counting a million matching rows costs; "10,000+" is what a page shows anyway.
+   */
+  countLimit?: number;
 }
 
 export interface Page<T> {
   items: T[];
+  /** True when `total` stopped at the query's `countLimit` (there are more matches). */
+  totalCapped?: boolean;
   /** How many records match `where`, ignoring limit and offset. */
   total: number;
 }

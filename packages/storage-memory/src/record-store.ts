@@ -101,6 +101,8 @@ export class MemoryCollection<T extends StoredRecord> implements Collection<T> {
     const offset = query.offset ?? 0;
     const end = query.limit === undefined ? undefined : offset + query.limit;
     const items = matches.slice(offset, end).map((row) => this.out(tenant, row.id as string, row));
+    const cap = query.countLimit;
+    if (cap !== undefined && matches.length > cap) return { items, total: cap, totalCapped: true };
     return { items, total: matches.length };
   }
 

@@ -122,8 +122,10 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
     const { select, count } = this.statements(tenant, query);
     return this.conn.read(() => {
       const rows = this.conn.all<{ id: string; data: string }>(select.sql, select.params);
-      const total = this.conn.get<{ n: number }>(count.sql, count.params)?.n ?? 0;
-      return { items: rows.map((r) => this.out(tenant, r.id, r.data)), total };
+      const n = this.conn.get<{ n: number }>(count.sql, count.params)?.n ?? 0;
+      const items = rows.map((r) => this.out(tenant, r.id, r.data));
+      const cap = query.countLimit;
+      return cap !== undefined && n > cap ? { items, total: cap, totalCapped: true } : { items, total: n };
     });
   }
 
@@ -157,7 +159,14 @@ export class SqliteCollection<T extends StoredRecord> implements Collection<T> {
       sql: `SELECT id, data FROM ${this.table} WHERE ${where.sql} ${order} LIMIT ? OFFSET ?`,
       params: [...where.params, query.limit ?? -1, query.offset ?? 0],
     };
-    const count = { sql: `SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`, params: where.params };
+    // A capped count stops after countLimit + 1 rows (one more says "there are more").
+    const count =
+      query.countLimit === undefined
+        ? { sql: `SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`, params: where.params }
+        : {
+            sql: `SELECT count(*) AS n FROM (SELECT 1 FROM ${this.table} WHERE ${where.sql} LIMIT ?)`,
+            params: [...where.params, query.countLimit + 1],
+          };
     return { select, count };
   }
 }

@@ -165,5 +165,16 @@ export function queryConformance(fixture: FixtureRef): void {
       expect(all.total).toBe(ROWS.length);
       expect(sorted(all.items)).toEqual(ROWS.map((r) => r.id).sort());
     });
+
+    it('countLimit caps total and says so; the page itself is unaffected', async () => {
+      await seed();
+      const q = { where: { n: { gte: 0 } }, sort: [{ field: 'n' as const }] };
+      const capped = await col().find('q', { ...q, limit: 2, offset: 4, countLimit: 3 });
+      expect(capped).toMatchObject({ total: 3, totalCapped: true });
+      expect(ids(capped.items)).toEqual(['c', 'd']);
+      const exact = await col().find('q', { ...q, countLimit: 6 });
+      expect(exact.total).toBe(6);
+      expect(exact.totalCapped).toBeFalsy();
+    });
   });
 }

@@ -241,14 +241,15 @@ export function tabs(items, onSelect, selected = items[0]?.id) {
 }
 
 /** "Page 2 of 7" with previous / next buttons. */
-export function pager({ page, limit, total, onPage }) {
+export function pager({ page, limit, total, capped = false, onPage }) {
   const pages = Math.max(1, Math.ceil(total / limit));
+  const count = capped ? `${total.toLocaleString('en')}+` : String(total);
   return h(
     'nav',
     { class: 'pager', 'aria-label': 'Pages' },
     button('Previous', () => onPage(page - 1), { disabled: page <= 1 }),
-    h('span', {}, `Page ${page} of ${pages} · ${total} in all`),
-    button('Next', () => onPage(page + 1), { disabled: page >= pages }),
+    h('span', {}, `Page ${page} of ${capped ? `${pages}+` : pages} · ${count} in all`),
+    button('Next', () => onPage(page + 1), { disabled: !capped && page >= pages }),
   );
 }
 

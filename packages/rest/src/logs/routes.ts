@@ -61,6 +61,8 @@ export function logRoutes(scope: Scope): HttpRoute[] {
       response: z.object({
         items: z.array(logItem),
         total: z.number().int(),
+        /** `total` stopped at 10,000: there are more (shown as "10,000+"). */
+        total_capped: z.boolean(),
         page: z.number().int(),
         limit: z.number().int(),
       }),

@@ -67,7 +67,13 @@ export class LogsService {
       page: filter.page,
       pageSize: filter.limit,
     });
-    return { items: page.items.map(logItem), total: page.total, page: filter.page, limit: filter.limit };
+    return {
+      items: page.items.map(logItem),
+      total: page.total,
+      total_capped: page.totalCapped === true,
+      page: filter.page,
+      limit: filter.limit,
+    };
   }
 
   async setStatus(tenant: TenantId, serial: number, status: SupportStatus) {

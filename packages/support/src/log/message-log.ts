@@ -47,6 +47,9 @@ export interface MessageLogDeps {
  * (`#1247`), queried with the LOGS indexes, and its support status (open → escalated / ticket created /
  * resolved / ignored). Write every entry through `record`: it keeps the serial and the order index.
  */
+/** Log pages count their matches up to this many. */
+export const LOG_TOTAL_CAP = 10_000;
+
 export class MessageLog {
   private readonly floors = new Map<TenantId, Promise<void>>();
 
@@ -75,7 +78,7 @@ export class MessageLog {
     return (await this.deps.logs.find(tenant, { where: { serial }, limit: 1 })).items[0];
   }
 
-  /** Newest first; `total` counts every match. Throws ConfigError on an invalid query. */
+  /** Newest first; `total` counts matches up to LOG_TOTAL_CAP (`totalCapped` when there are more). Throws ConfigError on an invalid query. */
   async query(tenant: TenantId, input: LogQuery = {}): Promise<Page<LogRecord>> {
     const parsed = logQuerySchema.safeParse(input, { reportInput: true });
     if (!parsed.success) {
@@ -101,6 +104,8 @@ export class MessageLog {
       ],
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
+      // Beyond this the total reads "10,000+": an exact count of a big log costs more than the page.
+      countLimit: LOG_TOTAL_CAP,
     });
   }
 

@@ -111,6 +111,7 @@ async function entries(main) {
       }),
       pager({
         ...data,
+        capped: data.total_capped,
         onPage: (page) => {
           filters.page = page;
           return load();
