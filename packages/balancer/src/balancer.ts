@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type Channel,
   ChannelError,
   type ChannelRegistry,
   type Clock,
@@ -182,6 +183,20 @@ export class LocalBalancer implements Balancer {
 
   resolveAlert(tenant: TenantId, id: string): Promise<boolean> {
     return this.alertLog.resolve(tenant, id);
+  }
+
+  /** Attaches an anti-ban channel added at runtime (a number connected from the dashboard) as a phone. */
+  async attachChannel(channel: Channel): Promise<void> {
+    if (!channel.capabilities.antiBan) return;
+    const t = await this.tenant(channel.tenantId);
+    await t.attach(channel);
+    t.pump();
+  }
+
+  /** Detaches the phone of a channel removed at runtime; false when it was not attached. */
+  async detachChannel(channel: Channel): Promise<boolean> {
+    const t = this.tenants.get(channel.tenantId);
+    return t ? (await t).detach(channel.name) : false;
   }
 
   /** Deletes sent and failed jobs older than `retainMs`. */

@@ -70,7 +70,8 @@ export class TenantBalancer {
   readonly stopping = new Promise<void>((resolve) => {
     this.onStop = resolve;
   });
-  private readonly unsubscribe: (() => void)[] = [];
+  /** Per phone: its link and delivery listeners, removed at stop or when the phone is detached. */
+  private readonly unsubscribe = new Map<string, (() => void)[]>();
 
   constructor(readonly deps: TenantDeps) {
     this.rules = resolveRules(deps.options, deps.tenant);
@@ -121,9 +122,20 @@ export class TenantBalancer {
     if (!stored) await this.savePhone(phone);
     this.phones.set(channel.name, phone);
     this.phoneList = [...this.phones.values()];
-    if (channel.onLink) this.unsubscribe.push(channel.onLink((status) => void this.onLink(phone, status)));
-    if (channel.onDelivery) this.unsubscribe.push(channel.onDelivery((event) => void this.onDelivery(phone, event)));
+    const listeners: (() => void)[] = [];
+    if (channel.onLink) listeners.push(channel.onLink((status) => void this.onLink(phone, status)));
+    if (channel.onDelivery) listeners.push(channel.onDelivery((event) => void this.onDelivery(phone, event)));
+    this.unsubscribe.set(channel.name, listeners);
     return phone;
+  }
+
+  /** Forgets the phone of a channel removed at runtime; its stored stats stay (reconnecting keeps its age). */
+  detach(name: string): boolean {
+    if (!this.phones.delete(name)) return false;
+    this.phoneList = [...this.phones.values()];
+    for (const u of this.unsubscribe.get(name) ?? []) u();
+    this.unsubscribe.delete(name);
+    return true;
   }
 
   entryOf(job: SendJob): Entry {
@@ -342,6 +354,6 @@ export class TenantBalancer {
     this.stopped = true;
     this.onStop();
     this.index.disarm();
-    for (const u of this.unsubscribe) u();
+    for (const list of this.unsubscribe.values()) for (const u of list) u();
   }
 }

@@ -1,5 +1,5 @@
 import type { InjectionToken } from 'tsyringe';
-import type { LinkState, OutboundMessage, Outbox, ReplyPriority, StoredRecord, TenantId } from '@smmbot/core';
+import type { Channel, LinkState, OutboundMessage, Outbox, ReplyPriority, StoredRecord, TenantId } from '@smmbot/core';
 
 /**
  * A job's life: `queued` (waiting for its turn) → `sending` (handed to a channel) → `sent` or
@@ -104,6 +104,10 @@ export interface Balancer extends Outbox {
   snapshot(tenant: TenantId): Promise<BalancerSnapshot>;
   alerts(tenant: TenantId, query?: { status?: 'active' | 'resolved' }): Promise<Alert[]>;
   resolveAlert(tenant: TenantId, id: string): Promise<boolean>;
+  /** Attaches an anti-ban channel added at runtime (no-op for other channels or one already attached). */
+  attachChannel?(channel: Channel): Promise<void>;
+  /** Detaches the phone of a channel removed at runtime. */
+  detachChannel?(channel: Channel): Promise<boolean>;
 }
 
 /** Where the balancer plugin registers itself (besides `Tokens.Outbox`). */

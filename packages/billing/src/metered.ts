@@ -113,6 +113,9 @@ export class MeteredBalancer implements Balancer {
   snapshot: Balancer['snapshot'] = (tenant) => this.inner.snapshot(tenant);
   alerts: Balancer['alerts'] = (tenant, query) => this.inner.alerts(tenant, query);
   resolveAlert: Balancer['resolveAlert'] = (tenant, id) => this.inner.resolveAlert(tenant, id);
+  attachChannel: NonNullable<Balancer['attachChannel']> = async (channel) => this.inner.attachChannel?.(channel);
+  detachChannel: NonNullable<Balancer['detachChannel']> = async (channel) =>
+    (await this.inner.detachChannel?.(channel)) ?? false;
 }
 
 /** `Tokens.Ai`, metered: the `ai` module and the plan's `ai_requests` a month. */

@@ -96,6 +96,8 @@ export class TelegramChannel implements Channel {
   }
 
   async start(): Promise<void> {
+    // Idempotent: a channel started before the engine's start (restored at boot) is not launched twice.
+    if (this.polling) return;
     this.bot.botInfo ??= await this.bot.telegram.getMe().catch((err: unknown) => {
       throw mapError(err, 'getMe');
     });

@@ -75,6 +75,11 @@ export class ChannelRegistry {
     return this.channels.get(name);
   }
 
+  /** Removes a channel added at runtime (the caller stops it); false when none had that name. */
+  remove(name: string): boolean {
+    return this.channels.delete(name);
+  }
+
   all(): Channel[] {
     return [...this.channels.values()];
   }

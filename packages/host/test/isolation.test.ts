@@ -91,6 +91,9 @@ const TABLE: Record<string, (b: Ids) => Probe> = {
   'POST /api/v1/balancer/alerts/:id/resolve': (b) => p(404, `/api/v1/balancer/alerts/${b.alert}/resolve`),
   'GET /api/v1/channels': () => p(200, '/api/v1/channels'),
   'GET /api/v1/channels/:name/login': (b) => p(404, `/api/v1/channels/${b.channel}/login`),
+  // Connecting for real would open a WhatsApp socket: an invalid body proves the route is A's own (400).
+  'POST /api/v1/channels': () => p(400, '/api/v1/channels', { kind: 'telegram', token: 'not-a-token' }),
+  'DELETE /api/v1/channels/:name': (b) => p(404, `/api/v1/channels/${enc(b.channel)}`),
   // @smmbot/dashboard's chat inbox.
   'GET /api/v1/inbox': () => p(200, '/api/v1/inbox?limit=200'),
   'GET /api/v1/inbox/stream': () => ({ ...p(200, '/api/v1/inbox/stream'), stream: true }),

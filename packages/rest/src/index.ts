@@ -17,5 +17,16 @@ export { restRoutes } from './routes.js';
 export { type ContainerFor, Scope } from './scope.js';
 export type { ListedGroup } from './groups/service.js';
 export type { LoginInfoLike } from './channels/service.js';
+export {
+  type ConnectInput,
+  channelName,
+  RUNTIME_CHANNELS,
+  type RuntimeChannelKind,
+  type RuntimeChannelOptions,
+  type RuntimeChannelRecord,
+  RuntimeChannels,
+  RuntimeChannelsToken,
+} from './channels-connect.js';
+export { channelConnectRoutes } from './channels-connect-routes.js';
 
 export default rest;

@@ -1,5 +1,7 @@
 import { definePlugin, Tokens } from '@smmbot/core';
 import { z } from 'zod';
+import { type RuntimeChannelOptions, RuntimeChannels, RuntimeChannelsToken } from './channels-connect.js';
+import { channelConnectRoutes } from './channels-connect-routes.js';
 import { PLUGIN_NAME } from './http.js';
 import { restRoutes } from './routes.js';
 import { type ContainerFor, Scope } from './scope.js';
@@ -13,6 +15,11 @@ export const restOptions = z.strictObject({
   containerFor: z
     .custom<ContainerFor>((v) => typeof v === 'function', { error: 'expected a function (tenant) => container' })
     .optional(),
+  /**
+   * Channels connected from the dashboard (`POST /api/v1/channels`): the Telegram Bot API root, a
+   * Baileys socket factory (tests), shared Baileys settings. Code only.
+   */
+  runtimeChannels: z.custom<RuntimeChannelOptions>((v) => typeof v === 'object' && v !== null).optional(),
 });
 
 /**
@@ -24,12 +31,28 @@ export const restOptions = z.strictObject({
 export const rest = definePlugin({
   name: PLUGIN_NAME,
   options: restOptions,
-  setup: ({ containerFor }) => ({
+  setup: ({ containerFor, runtimeChannels }) => ({
     name: PLUGIN_NAME,
-    apply({ container, logger, tenants }) {
+    apply({ container, logger, tenants, clock, receive, accept, hooks }) {
       const scope = new Scope(container, logger, tenants, containerFor);
       const http = container.resolve(Tokens.Http);
       for (const route of restRoutes(scope)) http.add(route);
+      const runtime = new RuntimeChannels({
+        container,
+        logger,
+        clock,
+        receive,
+        accept,
+        options: runtimeChannels ?? {},
+      });
+      container.register(RuntimeChannelsToken, { useValue: runtime });
+      for (const route of channelConnectRoutes(runtime)) http.add(route);
+      hooks.boot.tap('runtime-channels', async () => {
+        await runtime.restore(tenants);
+      });
+      hooks.tenantAdded.tap('runtime-channels', async (tenant) => {
+        await runtime.restore([tenant], true);
+      });
     },
   }),
 });

@@ -21,7 +21,7 @@ describe('every REST route: schemas, session auth, permissions', () => {
       .routes()
       .map((r) => `${r.method} ${r.path}`)
       .sort();
-    expect(names).toHaveLength(37);
+    expect(names).toHaveLength(39);
     for (const expected of [
       'GET /api/v1/config',
       'PATCH /api/v1/config',
@@ -44,6 +44,8 @@ describe('every REST route: schemas, session auth, permissions', () => {
       'GET /api/v1/templates',
       'PATCH /api/v1/templates/:key',
       'POST /api/v1/templates/:key/reset',
+      'POST /api/v1/channels',
+      'DELETE /api/v1/channels/:name',
     ]) {
       expect(names).toContain(expected);
     }
@@ -128,7 +130,7 @@ describe('every REST route: schemas, session auth, permissions', () => {
         checked++;
       }
     }
-    expect(checked).toBe(16);
+    expect(checked).toBe(17);
   });
 
   it('refuses a session without a workspace (the master admin is not a workspace user)', async () => {

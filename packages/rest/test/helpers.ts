@@ -29,7 +29,7 @@ import { memoryStorage } from '@smmbot/storage-memory';
 import { support } from '@smmbot/support';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { PLUGIN_NAME, rest } from '../src/index.js';
+import { PLUGIN_NAME, type RuntimeChannelOptions, rest } from '../src/index.js';
 
 export const A = 'acme';
 export const B = 'globex';
@@ -212,7 +212,13 @@ const connect: ProviderConnector = (provider) => {
  * Two workspaces on one engine, each with a chat channel, a WhatsApp-Web-like channel, an anti-ban
  * phone and its own panel; support, providers, balancer and the REST API; a header authenticator.
  */
-export async function restApp() {
+export async function restApp(
+  extra: {
+    /** Reuse a storage plugin (the same stores) across engines: a restart. */
+    storage?: BotPlugin[];
+    runtimeChannels?: RuntimeChannelOptions;
+  } = {},
+) {
   const engine: Engine = createEngine({
     logger: silentLogger(),
     tenants: [A, B],
@@ -226,7 +232,7 @@ export async function restApp() {
     [B]: new FakePhone('phone-b', B, engine.clock),
   };
   engine.use(
-    memoryStorage(),
+    extra.storage ?? memoryStorage(),
     { name: 'test-secrets', register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox(SECRET) }) },
     testAuthenticator(),
     ...[A, B].flatMap((t) => [
@@ -243,7 +249,10 @@ export async function restApp() {
     }),
     providers({ syncOnBoot: false, connect }),
     balancer({ rules: { delayMinMs: 0, delayMaxMs: 0, replies: { delayMinMs: 0, delayMaxMs: 0 } } }),
-    rest({ containerFor: (tenant) => engine.forTenant(tenant) }),
+    rest({
+      containerFor: (tenant) => engine.forTenant(tenant),
+      ...(extra.runtimeChannels ? { runtimeChannels: extra.runtimeChannels } : {}),
+    }),
   );
   await engine.start();
   const server = buildServer(engine);

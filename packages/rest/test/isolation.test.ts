@@ -49,6 +49,7 @@ const TABLE: Record<string, (b: Seeded) => Probe> = {
   'DELETE /api/v1/marketing/messages/:id': (b) => ({ url: `/api/v1/marketing/messages/${b.message}` }),
   'POST /api/v1/balancer/alerts/:id/resolve': (b) => ({ url: `/api/v1/balancer/alerts/${b.alert}/resolve` }),
   'GET /api/v1/channels/:name/login': (b) => ({ url: `/api/v1/channels/${b.channel}/login` }),
+  'DELETE /api/v1/channels/:name': (b) => ({ url: `/api/v1/channels/${b.channel}` }),
 };
 
 describe('tenant isolation: workspace A never reaches workspace B', () => {
