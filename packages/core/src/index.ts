@@ -34,3 +34,4 @@ export * from './rules/index.js';
 export * from './inbox.js';
 export * from './webhook-intake.js';
 export * from './listeners.js';
+export * from './http-guard.js';

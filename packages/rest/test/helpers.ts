@@ -3,15 +3,15 @@ import {
   type BotPlugin,
   type Channel,
   type ChannelCapabilities,
-  can,
   createEngine,
   type Engine,
   formatIssues,
+  guardRequest,
   type HttpAuth,
+  httpError,
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
-  httpError,
   type LinkStatus,
   type OutboundMessage,
   type PanelCapability,
@@ -28,38 +28,11 @@ import { type ProviderConnector, providers } from '@smmbot/providers';
 import { memoryStorage } from '@smmbot/storage-memory';
 import { support } from '@smmbot/support';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { z } from 'zod';
 import { PLUGIN_NAME, type RuntimeChannelOptions, rest } from '../src/index.js';
 
 export const A = 'acme';
 export const B = 'globex';
 export const SECRET = 'rest-test-secret-key-that-is-long-enough';
-
-/** The host's mountRoute (packages/host/src/mount-route.ts), copied: auth first, then the schemas. */
-function check(schema: z.ZodType | undefined, value: unknown, part: string): { value: unknown } | HttpResponse {
-  if (!schema) return { value };
-  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}), { reportInput: true });
-  if (parsed.success) return { value: parsed.data };
-  const issues = formatIssues(parsed.error, part);
-  return httpError(400, 'E_VALIDATION', `invalid ${part}: ${issues[0] ?? 'see issues'}`, issues);
-}
-
-const isResponse = (r: { value: unknown } | HttpResponse): r is HttpResponse => !('value' in r);
-
-async function authorize(engine: Engine, route: HttpRoute, request: HttpRequest) {
-  const auth = route.auth;
-  if (!auth || auth.kind === 'public' || auth.kind === 'apiKey') return undefined;
-  if (!engine.container.isRegistered(Tokens.Authenticator, true)) {
-    return httpError(401, 'E_UNAUTHENTICATED', 'sign-in is not enabled on this host');
-  }
-  const who = await engine.container.resolve(Tokens.Authenticator).authenticate(request, auth.kind);
-  if (!who) return httpError(401, 'E_UNAUTHENTICATED', 'sign in first (or the session expired)');
-  if (auth.kind === 'master' && !who.master) return httpError(403, 'E_FORBIDDEN', 'only the master admin may do this');
-  if (auth.kind === 'session' && auth.permission && !can(who.role, auth.permission)) {
-    return httpError(403, 'E_FORBIDDEN', `your role (${who.role}) may not do this`);
-  }
-  return who;
-}
 
 /** Every 200 answer is checked against the route's response schema: a drift fails the request (500). */
 function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRoute): void {
@@ -80,17 +53,9 @@ function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRoute): voi
         void reply.code(res.status ?? 200).headers(res.headers ?? {});
         return res.body ?? '';
       };
-      const auth = await authorize(engine, route, request);
-      if (auth && 'tenantId' in auth) request.auth = auth;
-      else if (auth) return send(auth);
+      const refused = await guardRequest(engine.container, route, request);
+      if (refused) return send(refused);
       const s = route.schema;
-      const params = check(s?.params, request.params, 'params');
-      if (isResponse(params)) return send(params);
-      const query = check(s?.query, request.query, 'query');
-      if (isResponse(query)) return send(query);
-      const body = check(s?.body, request.body, 'body');
-      if (isResponse(body)) return send(body);
-      Object.assign(request, { params: params.value, query: query.value, body: body.value });
       try {
         const res = await route.handler(request);
         const schema = s?.response?.[200];

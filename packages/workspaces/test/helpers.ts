@@ -1,15 +1,13 @@
 import {
   type BotPlugin,
-  can,
   createEngine,
   createLogger,
   type Engine,
-  formatIssues,
-  type HttpAuth,
+  guardRequest,
+  httpError,
   type HttpRequest,
   type HttpResponse,
   type HttpRoute,
-  httpError,
   SecretBox,
   SYSTEM_TENANT,
   Tokens,
@@ -18,7 +16,6 @@ import {
 import { FakePhone } from '@smmbot/core/testing';
 import { memoryStorage } from '@smmbot/storage-memory';
 import { parseSetCookie } from 'cookie';
-import type { z } from 'zod';
 import { workspaces } from '../src/index.js';
 
 export const SECRET = 'test-secret-key-0123456789abcdefghijklmnop';
@@ -156,55 +153,18 @@ export class Client {
   }
 }
 
-/** Finds the route and runs it as packages/host/src/mount-route.ts does (copied: the host depends on us). */
+/** Finds the route and runs it as the host does: core's guardRequest (session, permission, schemas), then the handler. */
 async function dispatch(engine: Engine, request: HttpRequest): Promise<HttpResponse> {
   for (const route of engine.http.all()) {
     if (route.method !== request.method) continue;
     const params = matchPath(route.path, request.path);
     if (!params) continue;
     request.params = params;
-    for (const part of ['params', 'query', 'body'] as const) {
-      const checked = check(route.schema?.[part], request[part], part);
-      if ('error' in checked) return checked.error;
-      Object.assign(request, { [part]: checked.value });
-    }
-    const auth = await authorize(engine, route, request);
-    if (auth && 'tenantId' in auth) request.auth = auth;
-    else if (auth) return auth;
+    const refused = await guardRequest(engine.container, route, request);
+    if (refused) return refused;
     return route.handler(request);
   }
   return httpError(404, 'E_NOT_FOUND', `no route ${request.method} ${request.path}`);
-}
-
-function check(
-  schema: z.ZodType | undefined,
-  value: unknown,
-  part: string,
-): { value: unknown } | { error: HttpResponse } {
-  if (!schema) return { value };
-  const parsed = schema.safeParse(value ?? (part === 'body' ? undefined : {}), { reportInput: true });
-  if (parsed.success) return { value: parsed.data };
-  const issues = formatIssues(parsed.error, part);
-  return { error: httpError(400, 'E_VALIDATION', `invalid ${part}: ${issues[0] ?? 'see issues'}`, issues) };
-}
-
-async function authorize(
-  engine: Engine,
-  route: HttpRoute,
-  request: HttpRequest,
-): Promise<HttpAuth | HttpResponse | undefined> {
-  const auth = route.auth;
-  if (!auth || auth.kind === 'public' || auth.kind === 'apiKey') return undefined;
-  if (!engine.container.isRegistered(Tokens.Authenticator, true)) {
-    return httpError(401, 'E_UNAUTHENTICATED', 'sign-in is not enabled on this host');
-  }
-  const who = await engine.container.resolve(Tokens.Authenticator).authenticate(request, auth.kind);
-  if (!who) return httpError(401, 'E_UNAUTHENTICATED', 'sign in first (or the session expired)');
-  if (auth.kind === 'master' && !who.master) return httpError(403, 'E_FORBIDDEN', 'only the master admin may do this');
-  if (auth.kind === 'session' && auth.permission && !can(who.role, auth.permission)) {
-    return httpError(403, 'E_FORBIDDEN', `your role (${who.role}) may not do this`);
-  }
-  return who;
 }
 
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {
