@@ -1,10 +1,10 @@
-import { type BotPlugin, can, type Permission, type Role, SecretBox, Tokens } from '@smmbot/core';
+import { type BotPlugin, can, type Permission, SecretBox, Tokens } from '@smmbot/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatUptime } from '../src/admin/ops-status.js';
 import { createLogServices } from '../src/log/index.js';
 import { GROUPS, type GroupRecord, IDENTITIES, type IdentityRecord, LOGS, type LogRecord } from '../src/records.js';
 import { DEFAULT_TEMPLATES } from '../src/templates/defaults.js';
-import { supportHarness } from './harness.js';
+import { ADMINS, SENDERS, supportHarness } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof supportHarness>>;
 let h: Harness | undefined;
@@ -13,19 +13,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const staff = (address: string, role: Exclude<Role, 'customer'>) => ({
-  tenant: 'default',
-  channel: 'wa',
-  address,
-  role,
-});
-const ADMINS = [staff('owner-1', 'owner'), staff('sadmin-1', 'staff_admin'), staff('staff-1', 'staff')];
-const SENDERS: Record<Role, string> = {
-  customer: 'customer-1',
-  staff: 'staff-1',
-  staff_admin: 'sadmin-1',
-  owner: 'owner-1',
-};
 const secrets = (): BotPlugin => ({
   name: 'test:secrets',
   register: (c) => c.register(Tokens.Secrets, { useValue: new SecretBox('test-secret-key-that-is-long-enough-1234') }),

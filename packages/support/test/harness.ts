@@ -1,3 +1,4 @@
+import type { Role } from '@smmbot/core';
 import {
   createEngine,
   createLogger,
@@ -103,3 +104,19 @@ export async function supportHarness(options: HarnessOptions = {}) {
     },
   };
 }
+
+const staff = (address: string, role: Exclude<Role, 'customer'>) => ({
+  tenant: 'default',
+  channel: 'wa',
+  address,
+  role,
+});
+/** An owner, a staff admin and a staff member on channel `wa` of tenant `default`. */
+export const ADMINS = [staff('owner-1', 'owner'), staff('sadmin-1', 'staff_admin'), staff('staff-1', 'staff')];
+/** The sender address of each role (customers are everyone else). */
+export const SENDERS: Record<Role, string> = {
+  customer: 'customer-1',
+  staff: 'staff-1',
+  staff_admin: 'sadmin-1',
+  owner: 'owner-1',
+};

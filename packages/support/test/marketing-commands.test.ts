@@ -1,4 +1,4 @@
-import { can, type Role, Tokens } from '@smmbot/core';
+import { can, Tokens } from '@smmbot/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createLogServices,
@@ -8,7 +8,7 @@ import {
   LOGS,
   MarketingServiceToken,
 } from '../src/index.js';
-import { supportHarness } from './harness.js';
+import { ADMINS, SENDERS, supportHarness } from './harness.js';
 
 type Harness = Awaited<ReturnType<typeof supportHarness>>;
 let h: Harness | undefined;
@@ -17,19 +17,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const staff = (address: string, role: Exclude<Role, 'customer'>) => ({
-  tenant: 'default',
-  channel: 'wa',
-  address,
-  role,
-});
-const ADMINS = [staff('owner-1', 'owner'), staff('sadmin-1', 'staff_admin'), staff('staff-1', 'staff')];
-const SENDERS: Record<Role, string> = {
-  customer: 'customer-1',
-  staff: 'staff-1',
-  staff_admin: 'sadmin-1',
-  owner: 'owner-1',
-};
 const owner = { sender: 'owner-1' };
 
 async function start(botConfig: Record<string, unknown> = {}) {
