@@ -27,6 +27,17 @@ export interface StorageFixture {
 
 export type StorageFactory = () => Promise<StorageFixture>;
 
+/** The parts of the suite: `records` covers records, queries and bulk queries; `kv` the key-value side. */
+export type StorageConformancePart = 'records' | 'kv';
+
+export interface StorageConformanceOptions {
+  /**
+   * Which parts to run; default all. A backend that provides one half only (e.g. Redis, kv only)
+   * runs its part, with any placeholder (such as a memory RecordStore) for the other half.
+   */
+  parts?: readonly StorageConformancePart[];
+}
+
 /** The live fixture of the running test; sub-suites read it lazily inside each `it`. */
 export type FixtureRef = () => StorageFixture;
 
@@ -53,8 +64,16 @@ export type FixtureRef = () => StorageFixture;
  * - sorting puts missing/null first in `asc` and last in `desc`, and ties are broken
  *   deterministically, so offset paging never repeats or skips a record;
  * - expired kv entries, locks and set members are absent: `now >= createdAt + ttl`.
+ *
+ * A kv-only backend runs `storageConformance('redis', factory, { parts: ['kv'] })`.
  */
-export function storageConformance(label: string, factory: StorageFactory): void {
+export function storageConformance(
+  label: string,
+  factory: StorageFactory,
+  options: StorageConformanceOptions = {},
+): void {
+  const parts = new Set<StorageConformancePart>(options.parts ?? ['records', 'kv']);
+  if (parts.size === 0) throw new Error('storageConformance: `parts` must name at least one part');
   describe(`storage conformance: ${label}`, () => {
     let current: StorageFixture | undefined;
     const fixture: FixtureRef = () => {
@@ -75,9 +94,11 @@ export function storageConformance(label: string, factory: StorageFactory): void
       await done.cleanup?.();
     });
 
-    recordConformance(fixture);
-    queryConformance(fixture);
-    bulkQueryConformance(fixture);
-    kvConformance(fixture);
+    if (parts.has('records')) {
+      recordConformance(fixture);
+      queryConformance(fixture);
+      bulkQueryConformance(fixture);
+    }
+    if (parts.has('kv')) kvConformance(fixture);
   });
 }
