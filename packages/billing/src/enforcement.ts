@@ -1,4 +1,11 @@
-import type { Channel, ChannelRegistry, KeyValueStore, Turn, Verdict } from '@smmbot/core';
+import {
+  type Channel,
+  type ChannelRegistry,
+  type KeyValueStore,
+  SYSTEM_TENANT,
+  type Turn,
+  type Verdict,
+} from '@smmbot/core';
 import type { Billing } from './billing.js';
 import type { BillingOptions } from './options.js';
 import { DAY_MS } from './periods.js';
@@ -71,6 +78,8 @@ export class PlanGate {
   async check(turn: Turn): Promise<{ reason: DropReason; detail: Record<string, unknown> } | undefined> {
     const { billing, channels, meter, options } = this.deps;
     const tenant = turn.tenantId;
+    // The installation's own number (the system channel) is no workspace: no plan applies to it.
+    if (tenant === SYSTEM_TENANT) return undefined;
     const e = await billing.entitlement(tenant);
     if (e.blocked || !e.plan) return { reason: 'plan_blocked', detail: { status: e.status } };
     const plan = e.plan;

@@ -5,6 +5,7 @@ export { type ErrorEntry, HealthMonitor, type PanelHealth, safeMessage } from '.
 export { PLUGIN_NAME } from './http.js';
 export { InvoiceBook, type NewInvoice } from './invoices.js';
 export { MessageMeter, MeteredAi, MeteredBalancer, MeteredOutbox } from './metered.js';
+export { MODULE_OF_PERMISSION, ModuleGatedRoutes, moduleOf } from './module-routes.js';
 export { type BillingOptions, billingOptions, type TenantServicesFn } from './options.js';
 export { addInterval, utcMonth } from './periods.js';
 export { PlanCatalog } from './plans.js';

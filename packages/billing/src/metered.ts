@@ -8,6 +8,7 @@ import {
   type Outbox,
   QuotaError,
   type SendReceipt,
+  SYSTEM_TENANT,
   type TenantId,
 } from '@smmbot/core';
 import type { Billing } from './billing.js';
@@ -33,6 +34,8 @@ export class MessageMeter {
 
   async admit(message: OutboundMessage): Promise<void> {
     const tenant = message.tenantId;
+    // The installation's own messages (sign-up and reset codes from the system number) are no workspace's usage.
+    if (tenant === SYSTEM_TENANT) return;
     const reply = message.inReplyTo !== undefined;
     const e = await this.billing.entitlement(tenant);
     if (!reply) {
@@ -62,6 +65,7 @@ export class MessageMeter {
   }
 
   giveBack(tenant: TenantId): Promise<void> {
+    if (tenant === SYSTEM_TENANT) return Promise.resolve();
     return this.meter.giveBack(tenant, 'messages');
   }
 }

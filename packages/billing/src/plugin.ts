@@ -1,5 +1,6 @@
 import { BalancerToken } from '@smmbot/balancer';
 import { ConfigError, definePlugin, Stage, SYSTEM_TENANT, Tokens } from '@smmbot/core';
+import { AccountsToken, WorkspaceLimitsToken } from '@smmbot/workspaces';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { Billing, BillingToken } from './billing.js';
 import { PlanGate } from './enforcement.js';
@@ -7,6 +8,7 @@ import { HealthMonitor } from './health.js';
 import { PLUGIN_NAME } from './http.js';
 import { InvoiceBook } from './invoices.js';
 import { MessageMeter, MeteredAi, MeteredBalancer, MeteredOutbox } from './metered.js';
+import { ModuleGatedRoutes } from './module-routes.js';
 import { billingOptions } from './options.js';
 import { PlanCatalog } from './plans.js';
 import { BillingProviderToken, ManualProvider } from './provider.js';
@@ -70,6 +72,8 @@ export const billing = definePlugin({
         // Built from the root container, whichever container resolves it first.
         container.register(BillingToken, { useFactory: () => get(container).billing });
         container.register(HealthMonitorToken, { useFactory: () => get(container).monitor });
+        // The workspaces plugin asks this before it adds a staff number (`limitOf(tenant, 'staff')`).
+        container.register(WorkspaceLimitsToken, { useFactory: () => get(container).billing });
       },
       apply(ctx) {
         const c = ctx.container;
@@ -89,11 +93,19 @@ export const billing = definePlugin({
           const indexed = (await core.subscriptions.listIndex()).map((w) => w.id);
           return [...new Set([...ctx.tenants, ...indexed])].filter((t) => t !== SYSTEM_TENANT).sort();
         };
+        // Admin and staff numbers, as the workspaces plugin counts them against the limit (not the owner).
+        const staff = async (tenant: string) => {
+          if (!c.isRegistered(AccountsToken, true)) return null;
+          const users = await c.resolve(AccountsToken).listUsers(tenant);
+          return users.filter((u) => u.role !== 'owner').length;
+        };
         const usage = async (tenant: string) => {
           const e = await core.entitlement(tenant);
           const phones = phoneChannels(channels, tenant, (ch) => gate.medium(ch)).length;
-          return usageReport(meter, tenant, e.blocked ? undefined : e.plan, phones, null);
+          return usageReport(meter, tenant, e.blocked ? undefined : e.plan, phones, await staff(tenant));
         };
+        // Routes of plan modules (marketing) answer 403 for a plan without the module, whoever added them.
+        c.register(Tokens.Http, { useValue: new ModuleGatedRoutes(c.resolve(Tokens.Http), core) });
         const http = c.resolve(Tokens.Http);
         for (const route of tenantRoutes({ billing: core, logger, usage })) http.add(route);
         for (const route of masterRoutes({

@@ -5,13 +5,12 @@ import {
   createLogger,
   type HttpAuth,
   type PluginInput,
-  silentLogger,
   Tokens,
   VirtualClock,
 } from '@smmbot/core';
-import { buildServer } from '@smmbot/host';
 import { createMemoryStorage, memoryStorage } from '@smmbot/storage-memory';
 import { billing, BillingToken, HealthMonitorToken, type PlanInput } from '../src/index.js';
+import { routeClient } from './route-client.js';
 
 export const PLANS: PlanInput[] = [
   {
@@ -102,7 +101,7 @@ export function sharedStorage(clock: VirtualClock): BotPlugin {
   };
 }
 
-/** An engine serving workspaces `acme` and `globex` with billing, mounted on the host's real server. */
+/** An engine serving workspaces `acme` and `globex` with billing; its routes called as a server would. */
 export async function start(setup: Setup = {}) {
   const clock = setup.clock ?? new VirtualClock(Date.UTC(2026, 0, 10, 12));
   const logs = captureLogs();
@@ -119,35 +118,24 @@ export async function start(setup: Setup = {}) {
     ],
   });
   await engine.start();
-  const server = buildServer(engine, silentLogger());
-  const call = async (user: string | undefined, method: string, url: string, payload?: unknown) => {
-    const res = await server.inject({
-      method: method as 'GET',
-      url,
-      headers: user ? { 'x-test-user': user } : {},
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-    const text = res.body;
-    return { status: res.statusCode, body: text ? JSON.parse(text) : undefined };
+  const call = routeClient(engine);
+  const as = (user?: string) => {
+    const headers: Record<string, string> = user ? { 'x-test-user': user } : {};
+    return {
+      get: (url: string) => call(headers, 'GET', url),
+      post: (url: string, body: unknown = {}) => call(headers, 'POST', url, body),
+      patch: (url: string, body: unknown) => call(headers, 'PATCH', url, body),
+      put: (url: string, body: unknown) => call(headers, 'PUT', url, body),
+      delete: (url: string) => call(headers, 'DELETE', url),
+    };
   };
-  const as = (user?: string) => ({
-    get: (url: string) => call(user, 'GET', url),
-    post: (url: string, body: unknown = {}) => call(user, 'POST', url, body),
-    patch: (url: string, body: unknown) => call(user, 'PATCH', url, body),
-    put: (url: string, body: unknown) => call(user, 'PUT', url, body),
-    delete: (url: string) => call(user, 'DELETE', url),
-  });
   return {
     engine,
     clock,
     logs,
-    server,
     as,
     billing: engine.container.resolve(BillingToken),
     health: engine.container.resolve(HealthMonitorToken),
-    stop: async () => {
-      await server.close();
-      await engine.stop();
-    },
+    stop: () => engine.stop(),
   };
 }

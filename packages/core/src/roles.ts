@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'dashboard.logs': ['staff', 'staff_admin', 'owner'],
   'dashboard.billing': ['owner'],
   'dashboard.staff': ['owner'],
+  /** Connecting and removing channels (numbers, bots) and logging WhatsApp numbers in: the owner's (spec). */
+  'dashboard.channels': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

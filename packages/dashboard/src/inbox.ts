@@ -25,6 +25,19 @@ export interface InboxMessage {
   status: TurnStatus;
   replies: string[];
   priority: boolean;
+  /**
+   * Set on a message staff wrote from the dashboard (`POST /api/v1/inbox/reply`): who sent it and how
+   * the outbox took it. Such a message has no replies; `text` is what the customer receives.
+   */
+  staff?: StaffAuthor;
+}
+
+/** Who answered from the dashboard, and whether the outbox sent the message or queued it. */
+export interface StaffAuthor {
+  userId: string;
+  /** The user's phone (`+` and digits) when the workspaces plugin knows it. */
+  phone?: string;
+  delivery: 'sent' | 'queued';
 }
 
 /** The messages of one chat (channel + chat id), newest last, and when it last moved. */
@@ -55,6 +68,12 @@ export function redactSecrets(text: string): string {
   const m = /^(\s*\S+\s+set\s+["'“‘]?([^\s=:："'”’]+))/i.exec(text);
   const key = m?.[2]?.trim().toLowerCase().replace(/-/g, '_');
   return m && key && isBotConfigKey(key) && BOT_CONFIG_KEYS[key].secret ? `${m[1]} [hidden]` : text;
+}
+
+/** A chat is named after its customer (or group): a staff answer keeps the name it had. */
+export function titleOf(m: InboxMessage, current: string): string {
+  if (m.staff) return m.chatTitle ?? (current || m.chatId);
+  return m.chatTitle ?? (m.chatKind === 'private' ? (m.senderName ?? m.senderId) : m.chatId);
 }
 
 export function inboxMessageOf(turn: Turn, result: TurnResult): InboxMessage {
@@ -99,6 +118,16 @@ export class InboxBuffer {
     for (const listener of this.listeners.get(tenant) ?? []) listener.message(message);
   }
 
+  /** The newest buffered message of one chat (a staff answer takes its kind and title from it). */
+  latest(tenant: TenantId, channel: string, chatId: string): InboxMessage | undefined {
+    const list = this.byTenant.get(tenant) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const m = list[i]!;
+      if (m.channel === channel && m.chatId === chatId) return m;
+    }
+    return undefined;
+  }
+
   /** Conversations of the tenant, the most recently active first. */
   conversations(tenant: TenantId, max = 50): Conversation[] {
     const byKey = new Map<string, Conversation>();
@@ -111,7 +140,7 @@ export class InboxBuffer {
       }
       c.messages.push(m);
       c.lastAt = Math.max(c.lastAt, m.at);
-      c.title = m.chatTitle ?? (m.chatKind === 'private' ? (m.senderName ?? m.senderId) : m.chatId);
+      c.title = titleOf(m, c.title);
     }
     return [...byKey.values()].sort((a, b) => b.lastAt - a.lastAt).slice(0, max);
   }

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type Asset, PAGE_CSP, renderIndex } from './assets.js';
 import type { InboxBuffer } from './inbox.js';
+import { conversationSchema, errorResponses } from './inbox-schema.js';
 import { type EventStreamOptions, eventStream, sseEvent } from './sse.js';
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' };
@@ -43,14 +44,14 @@ const qrQuery = z.object({ data: z.string().min(1).max(1500) });
 
 /**
  * `GET <base>/qr.svg?data=…`: a QR code as SVG, drawn on the server with `qrcode`, for the WhatsApp
- * login QR the channels API reports. Signed-in owners only (the QR links a phone), never cached.
+ * login QR the channels API reports. Whoever may open the Channels page (the QR links a phone), never cached.
  */
 export function qrRoute(basePath: string, plugin: string): HttpRoute {
   return {
     method: 'GET',
     path: `${basePath}/qr.svg`,
     plugin,
-    auth: { kind: 'session', permission: 'bot.config' },
+    auth: { kind: 'session', permission: 'dashboard.channels' },
     schema: { query: qrQuery, summary: 'Renders a QR code (the WhatsApp login QR) as SVG', tags: ['dashboard'] },
     async handler(req) {
       const { data } = req.query as unknown as z.output<typeof qrQuery>;
@@ -74,7 +75,8 @@ export const STREAM_DEFAULTS: EventStreamOptions = {
 
 /**
  * The chat inbox: `GET /api/v1/inbox` (recent conversations of the caller's workspace) and
- * `GET /api/v1/inbox/stream` (server-sent events: one `turn` event per settled turn of that workspace).
+ * `GET /api/v1/inbox/stream` (server-sent events: one `turn` event per settled turn of that workspace, and
+ * per message staff sent from the inbox, with `staff` set).
  * The tenant is always the session's; nothing in the request can name another.
  */
 export function inboxRoutes(inbox: InboxBuffer, plugin: string, stream = STREAM_DEFAULTS): HttpRoute[] {
@@ -85,7 +87,12 @@ export function inboxRoutes(inbox: InboxBuffer, plugin: string, stream = STREAM_
       path: '/api/v1/inbox',
       plugin,
       auth,
-      schema: { query: inboxQuery, summary: 'Recent conversations (the chat inbox)', tags: ['dashboard'] },
+      schema: {
+        query: inboxQuery,
+        response: { 200: z.object({ conversations: z.array(conversationSchema) }), ...errorResponses(400, 401, 403) },
+        summary: 'Recent conversations (the chat inbox)',
+        tags: ['dashboard'],
+      },
       handler(req) {
         const tenant = req.auth!.tenantId;
         const { limit } = req.query as unknown as z.output<typeof inboxQuery>;
@@ -100,7 +107,10 @@ export function inboxRoutes(inbox: InboxBuffer, plugin: string, stream = STREAM_
       path: '/api/v1/inbox/stream',
       plugin,
       auth,
-      schema: { summary: 'Live inbox: a server-sent event per settled turn', tags: ['dashboard'] },
+      schema: {
+        summary: 'Live inbox: a server-sent `turn` event per settled turn and per staff reply',
+        tags: ['dashboard'],
+      },
       handler(req) {
         const tenant = req.auth!.tenantId;
         const body = eventStream(

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ADMIN_KEY, DEFAULT_API_KEY } from '@smmbot/panel-sim';
 import { PAGES } from '../src/index.js';
 import { available, call, eventually, focused, launch, open, settle, shot, sidebar, toast } from './browser.js';
+import { connectChannels, replyFromInbox } from './browser-steps.js';
 import { MASTER, startHost, type TestHost } from './fixture.js';
 import type { WaitingPhone } from './qr-phone.js';
 
@@ -143,9 +144,10 @@ describe.runIf(available)('the dashboard in Chromium, against the real host', ()
         await shot(page, '07-logs-inbox');
         await page.getByRole('tab', { name: 'Log entries' }).click();
       }
-      if (id === 'whatsapp') {
+      if (id === 'channels') {
         // The number's login QR, drawn by the server as SVG, replaced as WhatsApp rotates it.
-        const qr = page.getByRole('img', { name: 'WhatsApp login QR code' });
+        const tenant = (await call<{ workspace: { id: string } }>(page, '/api/v1/auth/me')).workspace.id;
+        const qr = page.getByRole('img', { name: `WhatsApp login QR code for wa:${tenant}` });
         await qr.waitFor();
         await expect
           .poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0))
@@ -155,7 +157,6 @@ describe.runIf(available)('the dashboard in Chromium, against the real host', ()
         await expect.poll(() => qr.getAttribute('src'), { timeout: 8_000 }).not.toBe(src);
         await page.getByRole('cell', { name: /^wa:/ }).first().waitFor();
         // WhatsApp ends the session: the balancer raises a critical alert, which staff resolve here.
-        const tenant = (await call<{ workspace: { id: string } }>(page, '/api/v1/auth/me')).workspace.id;
         const phone = host.engine.container.resolve(Tokens.Channels).get(`wa:${tenant}`) as WaitingPhone;
         phone.logOut('the phone unlinked this device');
         const alert = page
@@ -163,7 +164,7 @@ describe.runIf(available)('the dashboard in Chromium, against the real host', ()
           .filter({ has: page.getByRole('button', { name: 'Resolve' }) });
         await alert.waitFor({ timeout: 10_000 });
         await page.locator('[data-status="logged_out"]').waitFor();
-        await shot(page, 'page-whatsapp-alert');
+        await shot(page, 'page-channels-alert');
         await alert.getByRole('button', { name: 'Resolve' }).click();
         await toast(page, 'Alert resolved');
         // The balancer snapshot redraws itself every 4 s.
@@ -200,6 +201,16 @@ describe.runIf(available)('the dashboard in Chromium, against the real host', ()
     }
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('staff answer the web chat customer from the inbox: failed, retried, sent; the customer sees it', async () => {
+    await replyFromInbox(page, owner);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('Channels: a bad Telegram token is refused, a new WhatsApp number shows its QR and is disconnected', async () => {
+    await connectChannels(page, host);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('Admin & Staff adds a staff number; staff sees only Message Logs and gets 403 from an owner API', async () => {
     await open(page, 'Admin & Staff');

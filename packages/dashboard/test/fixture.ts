@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { billing } from '@smmbot/billing';
 import { createLogger, type Engine, hostConfigSchema } from '@smmbot/core';
 import { buildServer, composeEngine } from '@smmbot/host';
-import { rest } from '@smmbot/rest';
 import type { FastifyInstance } from 'fastify';
-import { dashboard } from '../src/index.js';
-import { waitingPhones } from './qr-phone.js';
+import { unlinkedSocket, waitingPhones } from './qr-phone.js';
 
 export const MASTER = { phone: '+15550000001', password: 'master-password-123' };
 
@@ -39,20 +38,27 @@ const STARTER = {
 };
 const PRO = { ...STARTER, id: 'pro', name: 'Pro', price: 4900, modules: [...STARTER.modules, 'send_api' as const] };
 
-const hostDeps = Object.keys(
-  (
-    JSON.parse(readFileSync(new URL('../../host/package.json', import.meta.url), 'utf8')) as {
-      dependencies: Record<string, string>;
-    }
-  ).dependencies,
-);
-/** The host composes by default what it depends on (workspaces, REST, ...): those are not added twice. */
-const hostComposes = (name: string) => hostDeps.includes(name);
+/**
+ * A Telegram Bot API that knows no bot: every call answers 401, as Telegram does for a revoked or
+ * made-up token (this machine cannot reach Telegram). Runtime bots are pointed here.
+ */
+async function refusingBotApi(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ok: false, error_code: 401, description: 'Unauthorized' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const addr = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
 
 /**
  * The embedded default host (SQLite in memory, panel simulator, web chat) with the workspaces, REST,
- * billing and dashboard plugins composed in, as `smmbot start` does: those the host does not compose by
- * default yet come in through `composeEngine`'s `extra` (Host has no such option).
+ * billing and dashboard plugins composed in, as `smmbot start` does; what needs code-only options
+ * (billing's plans, the test's fake phones) comes in through `composeEngine`'s `extra` (Host has no such option).
  */
 export async function startHost(): Promise<TestHost> {
   const lines: LogLine[] = [];
@@ -68,36 +74,45 @@ export async function startHost(): Promise<TestHost> {
       },
     },
   });
+  let engine: Engine | undefined;
+  const forTenant = (tenant: string) => engine!.forTenant(tenant);
+  const botApi = await refusingBotApi();
   // Workspaces comes from the config file, as an owner would set the master admin; the host composes it
-  // by default otherwise. REST, billing and the dashboard take code-only options (the tenant container).
+  // by default otherwise. REST too, with code-only options: the tenant container, and channels connected
+  // from the Channels page talking to fakes (a Bot API that refuses every token, a Baileys socket that
+  // shows QR codes). Billing and the dashboard take code-only options as well.
   const config = hostConfigSchema.parse({
     storage: { driver: 'sqlite', path: ':memory:' },
     http: { port: 0 },
     // On by default only without a config file (the embedded default): this config says so itself.
     simulator: { enabled: true },
-    plugins: [{ use: '@smmbot/workspaces', options: { master: MASTER, scrypt: { logN: 14, r: 8, p: 1 } } }],
+    plugins: [
+      { use: '@smmbot/workspaces', options: { master: MASTER, scrypt: { logN: 14, r: 8, p: 1 } } },
+      {
+        use: '@smmbot/rest',
+        options: {
+          containerFor: forTenant,
+          runtimeChannels: { telegramApiRoot: botApi.url, createSocket: unlinkedSocket() },
+        },
+      },
+    ],
   });
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'smmbot-dashboard-'));
-  let engine: Engine | undefined;
-  const forTenant = (tenant: string) => engine!.forTenant(tenant);
   engine = await composeEngine(config, {
     cwd,
     logger,
     syncOnBoot: false,
     extra: [
-      ...(hostComposes('@smmbot/rest') ? [] : rest({ containerFor: forTenant })),
-      ...(hostComposes('@smmbot/billing')
-        ? []
-        : billing({
-            plans: [STARTER, PRO],
-            defaultPlan: 'starter',
-            assign: { default: 'starter' },
-            tenantServices: (tenant) => {
-              const c = forTenant(tenant);
-              return { has: (t) => c.isRegistered(t, true), resolve: (t) => c.resolve(t) };
-            },
-          })),
-      ...(hostComposes('@smmbot/dashboard') ? [] : dashboard()),
+      // The host takes a billing plugin given here instead of its default (one free plan): these plans.
+      ...billing({
+        plans: [STARTER, PRO],
+        defaultPlan: 'starter',
+        assign: { default: 'starter' },
+        tenantServices: (tenant) => {
+          const c = forTenant(tenant);
+          return { has: (t) => c.isRegistered(t, true), resolve: (t) => c.resolve(t) };
+        },
+      }),
       // Each new workspace gets a WhatsApp number waiting for its QR to be scanned.
       waitingPhones(),
     ],
@@ -124,6 +139,7 @@ export async function startHost(): Promise<TestHost> {
     async stop() {
       await server.close();
       await engine?.stop();
+      await botApi.close();
     },
   };
 }

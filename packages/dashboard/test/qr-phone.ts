@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { type BotPlugin, type Channel, type LinkStatus, type SendReceipt, Tokens } from '@smmbot/core';
 
 /**
@@ -58,5 +59,40 @@ export function waitingPhones(rotateMs = 3000): BotPlugin {
         container.resolve(Tokens.Channels).add(new WaitingPhone(`wa:${tenant}`, tenant, rotateMs));
       });
     },
+  };
+}
+
+/**
+ * Baileys' socket as a new WhatsApp number sees it before its phone links, for the numbers an owner
+ * connects on the Channels page (the channels API builds them with this factory; this machine cannot
+ * reach WhatsApp): it shows a QR code, a new one every `rotateMs`, and a pairing code when asked for
+ * one. It never connects, so nothing is sent through it.
+ */
+export function unlinkedSocket(rotateMs = 3000) {
+  return (_config: unknown) => {
+    const ev = new EventEmitter();
+    let n = 0;
+    const show = () => ev.emit('connection.update', { qr: `2@smmbot-new-number-${++n},pairing-secret==` });
+    const first = setTimeout(show, 20);
+    const rotate = setInterval(show, rotateMs);
+    rotate.unref();
+    return {
+      ev,
+      user: undefined,
+      async sendMessage(): Promise<never> {
+        throw new Error('this phone is not linked yet');
+      },
+      async sendPresenceUpdate() {},
+      async onWhatsApp() {
+        return [];
+      },
+      async requestPairingCode() {
+        return 'SMMB0T42';
+      },
+      end() {
+        clearTimeout(first);
+        clearInterval(rotate);
+      },
+    };
   };
 }

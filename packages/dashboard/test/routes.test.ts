@@ -1,137 +1,30 @@
-import http from 'node:http';
-import {
-  basicCommands,
-  type BotPlugin,
-  createEngine,
-  type Engine,
-  type HttpAuth,
-  PERMISSIONS,
-  type Role,
-  silentLogger,
-  Tokens,
-} from '@smmbot/core';
-import { webchat } from '@smmbot/channel-webchat';
-import { buildServer } from '@smmbot/host';
-import { memoryStorage } from '@smmbot/storage-memory';
-import type { FastifyInstance } from 'fastify';
+import { type Engine, PERMISSIONS, type Role } from '@smmbot/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboard, InboxToken, PAGES } from '../src/index.js';
+import { InboxToken, PAGES } from '../src/index.js';
+import { as, type InboxHost, openStream as open, say as sayIn, startInboxHost } from './inbox-harness.js';
 
-/**
- * A stand-in for the workspaces plugin's Authenticator (that package is tested on its own): the test
- * names the caller with two headers, so each check here is about the dashboard's routes only.
- */
-const headerAuth: BotPlugin = {
-  name: 'test:auth',
-  register: (c) =>
-    c.register(Tokens.Authenticator, {
-      useValue: {
-        authenticate: async (req, kind) => {
-          const tenant = req.headers['x-tenant'];
-          if (kind !== 'session' || typeof tenant !== 'string') return undefined;
-          return { tenantId: tenant, userId: 'u1', role: (req.headers['x-role'] ?? 'owner') as Role } as HttpAuth;
-        },
-      },
-    }),
-};
-
+let host: InboxHost;
 let engine: Engine;
-let app: FastifyInstance;
 let base: string;
 
 beforeAll(async () => {
-  engine = createEngine({
-    logger: silentLogger(),
-    tenants: ['t1', 't2'],
-    plugins: [
-      memoryStorage(),
-      basicCommands(),
-      webchat({ tenant: 't1' }),
-      webchat({ name: 'two', tenant: 't2', path: '/webchat2' }),
-      dashboard(),
-      headerAuth,
-    ],
-  });
-  await engine.start();
-  app = buildServer(engine, silentLogger());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  host = await startInboxHost();
+  engine = host.engine;
+  base = host.base;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await engine?.stop();
+  await host?.stop();
 });
 
-const as = (tenant: string, role: Role = 'owner') => ({ 'x-tenant': tenant, 'x-role': role });
-const say = (path: string, chatId: string, text: string) =>
-  fetch(`${base}${path}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ chatId, senderId: `${chatId}-user`, text }),
-  });
+const say = (path: string, chatId: string, text: string) => sayIn(base, path, chatId, text);
+const openStream = (tenant: string, role: Role = 'owner') => open(base, tenant, role);
 
 interface InboxBody {
   conversations: { chatId: string; messages: { text: string; replies: string[] }[] }[];
 }
 const inboxOf = async (tenant: string, role: Role = 'owner') =>
   (await (await fetch(`${base}/api/v1/inbox`, { headers: as(tenant, role) })).json()) as InboxBody;
-
-/**
- * An event stream read with node:http, not fetch: closing it destroys the socket, as a browser does when
- * the page goes away (undici keeps a cancelled body's socket open a while, which holds up server.close).
- */
-interface Stream {
-  status: number;
-  type: string;
-  /** The next `count` `turn` events (or fewer, once the time runs out). */
-  turns(count: number, ms?: number): Promise<Record<string, unknown>[]>;
-  /** Everything received so far. */
-  text(): string;
-  ended: Promise<void>;
-  close(): void;
-}
-
-function openStream(tenant: string, role: Role = 'owner'): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${base}/api/v1/inbox/stream`, { headers: as(tenant, role) });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      let raw = '';
-      let parsed = 0;
-      const events: Record<string, unknown>[] = [];
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        raw += chunk;
-        const blocks = raw.split('\n\n');
-        for (const block of blocks.slice(parsed, -1)) {
-          if (!block.includes('event: turn')) continue;
-          const data = block
-            .split('\n')
-            .filter((l) => l.startsWith('data: '))
-            .map((l) => l.slice(6))
-            .join('\n');
-          events.push(JSON.parse(data));
-        }
-        parsed = Math.max(parsed, blocks.length - 1);
-      });
-      const ended = new Promise<void>((done) => res.on('close', () => done()));
-      resolve({
-        status: res.statusCode ?? 0,
-        type: String(res.headers['content-type']),
-        text: () => raw,
-        ended,
-        close: () => req.destroy(),
-        async turns(count, ms = 5000) {
-          const deadline = Date.now() + ms;
-          while (events.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-          return events.splice(0, count);
-        },
-      });
-    });
-  });
-}
 
 describe('the app files', () => {
   it('serves the page at /app and at client-side routes, with the permission table inlined', async () => {
@@ -144,6 +37,7 @@ describe('the app files', () => {
       const boot = JSON.parse(/<script id="boot" type="application\/json">(.*?)<\/script>/s.exec(html)![1]!);
       expect(boot.permissions).toEqual(PERMISSIONS);
       expect(boot.pages.map((p: { id: string }) => p.id)).toEqual(PAGES.map((p) => p.id));
+      expect(boot.aliases).toEqual({ whatsapp: 'channels' });
       expect(html).toContain('<base href="/app/">');
     }
   });
@@ -158,7 +52,7 @@ describe('the app files', () => {
     expect((await fetch(`${base}/app/%2E%2E/src/index.ts`)).status).toBe(404);
   });
 
-  it('draws a QR code as SVG for a signed-in owner only', async () => {
+  it('draws a QR code as SVG for whoever may open Channels (the owner) only', async () => {
     const data = encodeURIComponent('2@abc,def,ghi==');
     expect((await fetch(`${base}/app/qr.svg?data=${data}`)).status).toBe(401);
     expect((await fetch(`${base}/app/qr.svg?data=${data}`, { headers: as('t1', 'staff') })).status).toBe(403);
@@ -173,12 +67,25 @@ describe('the app files', () => {
 
 describe('the OpenAPI document', () => {
   it('describes the inbox routes with their session permission', async () => {
-    type Op = { 'x-permission'?: string; parameters: { name: string }[] };
-    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, { get: Op }> };
+    type Op = {
+      'x-permission'?: string;
+      parameters: { name: string }[];
+      requestBody: { content: Record<string, { schema: { required: string[] } }> };
+      responses: Record<string, unknown>;
+    };
+    const doc = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, { get: Op; post: Op }>;
+    };
     const stream = doc.paths['/api/v1/inbox/stream']!.get;
     expect(stream['x-permission']).toBe('dashboard.logs');
     expect(doc.paths['/api/v1/inbox']!.get.parameters.map((p) => p.name)).toEqual(['limit']);
-    expect(doc.paths['/app/qr.svg']!.get['x-permission']).toBe('bot.config');
+    expect(doc.paths['/app/qr.svg']!.get['x-permission']).toBe('dashboard.channels');
+    const reply = doc.paths['/api/v1/inbox/reply']!.post;
+    expect(reply['x-permission']).toBe('dashboard.logs');
+    expect(reply.requestBody.content['application/json']!.schema.required.sort()).toEqual(
+      ['channel', 'chat_id', 'client_id', 'text'].sort(),
+    );
+    expect(Object.keys(reply.responses)).toEqual(expect.arrayContaining(['200', '404', '409']));
   });
 });
 

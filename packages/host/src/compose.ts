@@ -11,6 +11,7 @@ import {
 import { memoryStorage } from '@smmbot/storage-memory';
 import { sqliteStorage } from '@smmbot/storage-sqlite';
 import { webchat, workspaceWebchat } from '@smmbot/channel-webchat';
+import { billing, type TenantServicesFn } from '@smmbot/billing';
 import { workspaces } from '@smmbot/workspaces';
 import { rest } from '@smmbot/rest';
 import { dashboard } from '@smmbot/dashboard';
@@ -18,6 +19,13 @@ import { runtimePanels } from './runtime-panels.js';
 import { support } from '@smmbot/support';
 import { balancer } from '@smmbot/balancer';
 import { sendApi } from '@smmbot/send-api';
+import {
+  BILLING,
+  configuredOwners,
+  defaultBillingOptions,
+  WORKSPACES,
+  withHostOptions,
+} from './config/plugin-defaults.js';
 import { loadPlugin } from './plugins.js';
 import { loadSecretKey } from './secret-key.js';
 import { simulatorPlugins } from './simulator.js';
@@ -26,11 +34,11 @@ const WEBCHAT = '@smmbot/channel-webchat';
 const SUPPORT = '@smmbot/support';
 const BALANCER = '@smmbot/balancer';
 const SEND_API = '@smmbot/send-api';
-const WORKSPACES = '@smmbot/workspaces';
 
 /**
- * Builds the engine a config file describes: storage, the plugins listed, the web chat (unless the
- * config lists it itself, with its own options) and the built-in commands.
+ * Builds the engine a config file describes: storage, the plugins listed, and the product's plugins
+ * (web chat, support, balancer, send API, workspaces, billing, REST, dashboard), each unless the
+ * config lists it itself with its own options.
  */
 export async function composeEngine(
   config: HostConfig,
@@ -45,8 +53,19 @@ export async function composeEngine(
           path: config.storage.path === ':memory:' ? ':memory:' : path.resolve(cwd, config.storage.path),
         });
 
+  // Each workspace's own panel, for billing's health report (the engine exists once composed).
+  let composed: Engine | undefined;
+  const tenantServices: TenantServicesFn = (t) => {
+    if (!composed) throw new Error('the engine is not composed yet');
+    const container = composed.forTenant(t);
+    return { has: (k) => container.isRegistered(k, true), resolve: (k) => container.resolve(k) };
+  };
+  const owners = configuredOwners(config);
+
   const listed: BotPlugin[] = [];
-  for (const entry of config.plugins) listed.push(...(await loadPlugin(entry, cwd)));
+  for (const entry of config.plugins) {
+    listed.push(...(await loadPlugin(withHostOptions(entry, { owners, tenantServices }), cwd)));
+  }
   for (const tenant of config.tenants) {
     if (tenant.panel) listed.push(...(await loadPlugin({ ...tenant.panel, tenant: tenant.id }, cwd)));
   }
@@ -57,6 +76,8 @@ export async function composeEngine(
   const hasBalancer = config.plugins.some((p) => p.use === BALANCER);
   const hasSendApi = config.plugins.some((p) => p.use === SEND_API);
   const hasWorkspaces = config.plugins.some((p) => p.use === WORKSPACES);
+  // By name, not by config entry: an embedder may pass its own billing in `extra`.
+  const hasBilling = listed.some((p) => p.name === BILLING);
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
@@ -78,7 +99,10 @@ export async function composeEngine(
       hasSendApi ? [] : sendApi(),
       // Sign-up and sign-in (phone + OTP; the code is printed in this log until a WhatsApp number is
       // connected as the system channel), staff numbers, sessions for the REST API and the dashboard.
-      hasWorkspaces ? [] : workspaces({ secretKey: secret.key }),
+      hasWorkspaces ? [] : workspaces({ secretKey: secret.key, owners }),
+      // Plans, subscriptions and invoices behind the Billing page and the master's plans; by default
+      // one free plan with every module and medium and no limits, so nothing is refused that was not before.
+      hasBilling ? [] : billing(defaultBillingOptions(config, tenantServices)),
       // Every workspace's own web chat at /w/<workspace>/chat.
       workspaceWebchat(),
       {
@@ -87,13 +111,15 @@ export async function composeEngine(
       },
     ],
   });
+  composed = engine;
   // Panels a workspace connects from its settings (panel_url + panel_api_key), bound at runtime.
   engine.use(runtimePanels(engine));
   // The REST API of the dashboard (/api/v1: config, logs, providers, groups, templates, ...).
   if (!config.plugins.some((p) => p.use === '@smmbot/rest'))
     engine.use(rest({ containerFor: (t) => engine.forTenant(t) }));
   // The web dashboard at /app (sign-up, settings, logs, live inbox, balancer, ...).
-  if (!config.plugins.some((p) => p.use === '@smmbot/dashboard')) engine.use(dashboard());
+  if (!config.plugins.some((p) => p.use === '@smmbot/dashboard'))
+    engine.use(dashboard({ containerFor: (t) => engine.forTenant(t) }));
   logger.debug({ secretKey: secret.source }, 'secret key loaded');
   return engine;
 }

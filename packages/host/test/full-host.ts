@@ -10,7 +10,15 @@ import { buildServer, composeEngine } from '../src/index.js';
 
 /** Free (web chat only) and Pro (everything, the default plan: workspaces start on it). */
 export const PLANS: PlanInput[] = [
-  { id: 'free', name: 'Free', price: 0, currency: 'usd', interval: 'month', mediums: ['webchat'] },
+  {
+    id: 'free',
+    name: 'Free',
+    price: 0,
+    currency: 'usd',
+    interval: 'month',
+    mediums: ['webchat'],
+    modules: ['support', 'marketing'],
+  },
   {
     id: 'pro',
     name: 'Pro',

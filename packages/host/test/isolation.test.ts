@@ -97,6 +97,13 @@ const TABLE: Record<string, (b: Ids) => Probe> = {
   // @smmbot/dashboard's chat inbox.
   'GET /api/v1/inbox': () => p(200, '/api/v1/inbox?limit=200'),
   'GET /api/v1/inbox/stream': () => ({ ...p(200, '/api/v1/inbox/stream'), stream: true }),
+  'POST /api/v1/inbox/reply': (b) =>
+    p(404, '/api/v1/inbox/reply', {
+      channel: b.channel,
+      chat_id: 'c1',
+      text: 'hello from A',
+      client_id: 'isolation-probe-a',
+    }),
 };
 
 const B_PHONE = '+8801711000202';

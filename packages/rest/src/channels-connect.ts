@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { type Balancer, BalancerToken } from '@smmbot/balancer';
 import { useKvAuthState } from '@smmbot/channel-baileys';
 import {
   type Channel,
   type Clock,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpRoute,
   type InboundMessage,
   type Logger,
   type SecretBox,
@@ -13,29 +15,40 @@ import {
   type TurnResult,
 } from '@smmbot/core';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
-import { buildChannel, type ChannelSecrets, type RuntimeChannelOptions, refusal } from './channels-connect-build.js';
-import { notFound, RestError } from './http.js';
+import {
+  buildChannel,
+  type ChannelSecrets,
+  type RuntimeChannelKind,
+  type RuntimeChannelOptions,
+  refusal,
+  secretStrings,
+} from './channels-connect-build.js';
+import { type ConnectInput, identityOf, prepareChannel } from './channels-connect-input.js';
+import { PLUGIN_NAME, notFound, RestError } from './http.js';
+import { type WebhookChannelKind, webhookPathOf } from './channels-webhook-build.js';
 
 /** Where runtime channel definitions live (one record per channel, id = the full channel name). */
 export const RUNTIME_CHANNELS = 'runtime_channels';
 
-export type { RuntimeChannelOptions } from './channels-connect-build.js';
+export type { RuntimeChannelKind, RuntimeChannelOptions } from './channels-connect-build.js';
+export type { ConnectInput } from './channels-connect-input.js';
 
-export type RuntimeChannelKind = 'telegram' | 'whatsapp';
-
-/** A channel connected from the dashboard. Secrets (bot token, pairing phone) are only in `sealed`. */
+/** A channel connected from the dashboard. Secrets (tokens, app secret, pairing phone) are only in `sealed`. */
 export interface RuntimeChannelRecord extends StoredRecord {
   /** The name the owner gave (the channel's name is `<tenant>.<name>`). */
   name: string;
   kind: RuntimeChannelKind;
-  /** `SecretBox.seal(JSON.stringify({ token?, pairingPhone? }))`. */
+  /** `SecretBox.seal(JSON.stringify(ChannelSecrets))`: `{ token }`, `{ pairingPhone? }`, `{ cloud }` or `{ green }`. */
   sealed: string;
   createdAt: number;
 }
 
-export type ConnectInput =
-  | { kind: 'telegram'; token: string; name?: string }
-  | { kind: 'whatsapp'; name?: string; pairingPhone?: string };
+/** A channel just connected, and what the owner needs once to point the vendor's webhook at it. */
+export interface ConnectedChannel {
+  channel: Channel;
+  /** Webhook channels: the public path (relative to the host's URL) and the token to paste into the vendor's console. */
+  webhook?: { path: string; verifyToken?: string; webhookToken?: string };
+}
 
 export interface RuntimeChannelsDeps {
   container: DependencyContainer;
@@ -46,12 +59,16 @@ export interface RuntimeChannelsDeps {
   options: RuntimeChannelOptions;
 }
 
+type WebhookHandler = (request: HttpRequest) => Promise<HttpResponse> | HttpResponse;
+
 interface Live {
   tenant: TenantId;
   kind: RuntimeChannelKind;
   channel: Channel;
-  /** sha256 of the bot token: one bot cannot be polled twice. */
-  botHash?: string;
+  /** One bot / number id / instance cannot be served twice (see `identityOf`). */
+  identity?: string;
+  /** Webhook channels: the channel's own route handlers by method (signature checks, durable accept). */
+  handlers?: Partial<Record<HttpRoute['method'], WebhookHandler>>;
 }
 
 /** Where the REST plugin registers its `RuntimeChannels` (the host and tests reach it here). */
@@ -60,13 +77,27 @@ export const RuntimeChannelsToken = Symbol('smmbot.RuntimeChannels') as Injectio
 /** The channel's registry name: workspaces never collide (short names have no dot). */
 export const channelName = (tenant: TenantId, name: string) => `${tenant}.${name}`;
 
-const botHashOf = (token: string) => createHash('sha256').update(`smmbot-telegram:${token}`).digest('hex');
+const isWebhookKind = (kind: RuntimeChannelKind): kind is WebhookChannelKind =>
+  kind === 'whatsapp-cloud' || kind === 'greenapi';
+
+/** Webhook channels (Cloud API, Green API) describe their own routes; the fixed routes call their handlers. */
+const hasRoutes = (c: Channel): c is Channel & { routes(plugin: string): HttpRoute[] } =>
+  typeof (c as { routes?: unknown }).routes === 'function';
+
+const CONFLICT: Record<RuntimeChannelKind, string> = {
+  telegram: 'this Telegram bot is already connected',
+  whatsapp: 'this WhatsApp number is already connected',
+  'whatsapp-cloud': 'this Cloud API phone number id is already connected',
+  greenapi: 'this Green API instance is already connected',
+};
 
 /**
  * Channels a workspace connects from the dashboard at runtime: a Telegram bot (token; long polling,
- * so no webhook route has to be added to a running server) or a new WhatsApp number (Baileys; the
- * QR / pairing code is read through `GET /channels/:name/login`). Definitions are stored per tenant
- * with their secrets sealed, and restored at boot; WhatsApp numbers are attached to the balancer.
+ * so no webhook route has to be added to a running server), a new WhatsApp number (Baileys; the
+ * QR / pairing code is read through `GET /channels/:name/login`), a Cloud API number or a Green API
+ * instance (webhooks: the fixed routes registered at boot dispatch to them by workspace and name).
+ * Definitions are stored per tenant with their secrets sealed, and restored at boot; anti-ban
+ * channels (Baileys, Green API) are attached to the balancer.
  */
 export class RuntimeChannels {
   private readonly live = new Map<string, Live>();
@@ -88,7 +119,7 @@ export class RuntimeChannels {
       .collection<RuntimeChannelRecord>({ name: RUNTIME_CHANNELS, indexes: ['createdAt'] });
   }
 
-  /** The anti-ban balancer, when the host runs one: WhatsApp numbers become its phones. */
+  /** The anti-ban balancer, when the host runs one: anti-ban channels (Baileys, Green API) become its phones. */
   private balancer(): Pick<Balancer, 'attachChannel' | 'detachChannel'> | undefined {
     const c = this.deps.container;
     return c.isRegistered(BalancerToken, true) ? c.resolve(BalancerToken) : undefined;
@@ -99,35 +130,28 @@ export class RuntimeChannels {
     return this.live.get(name)?.tenant === tenant;
   }
 
-  /** Validates, builds and starts the channel, then stores its definition. Returns the registered channel. */
-  async connect(tenant: TenantId, input: ConnectInput): Promise<Channel> {
+  /** Validates, builds and starts the channel, then stores its definition. */
+  async connect(tenant: TenantId, input: ConnectInput): Promise<ConnectedChannel> {
     const secrets = this.secrets;
-    const short = input.name ?? this.defaultName(input);
+    const { short, secret, identity, setupToken } = prepareChannel(input, this.deps.options);
     const full = channelName(tenant, short);
     const registry = this.deps.container.resolve(Tokens.Channels);
     if (registry.get(full) || this.pending.has(full)) {
       throw new RestError(409, 'E_CONFLICT', `a channel named "${short}" is already connected`);
     }
-    const secret: ChannelSecrets =
-      input.kind === 'telegram'
-        ? { token: input.token }
-        : input.pairingPhone
-          ? { pairingPhone: input.pairingPhone }
-          : {};
-    const botHash = secret.token ? botHashOf(secret.token) : undefined;
-    if (botHash && [...this.live.values()].some((l) => l.botHash === botHash)) {
-      throw new RestError(409, 'E_CONFLICT', 'this Telegram bot is already connected');
+    if (identity && [...this.live.values()].some((l) => l.identity === identity)) {
+      throw new RestError(409, 'E_CONFLICT', CONFLICT[input.kind]);
     }
     this.pending.add(full);
     try {
-      const channel = this.build(tenant, full, input.kind, secret);
+      const channel = this.build(tenant, full, short, input.kind, secret);
       registry.add(channel);
       try {
         await channel.start?.();
       } catch (err) {
         registry.remove(full);
         await channel.stop?.().catch(() => undefined);
-        throw refusal(err, input.kind, secret.token);
+        throw refusal(err, input.kind, secretStrings(secret));
       }
       const sealed = secrets.seal(JSON.stringify(secret));
       await this.collection().upsert(tenant, {
@@ -137,13 +161,39 @@ export class RuntimeChannels {
         sealed,
         createdAt: this.deps.clock.now(),
       });
-      this.live.set(full, { tenant, kind: input.kind, channel, ...(botHash ? { botHash } : {}) });
+      this.track(tenant, input.kind, channel, identity);
       await this.balancer()?.attachChannel?.(channel);
       this.deps.logger.info({ tenant, channel: full, kind: input.kind }, 'runtime channel connected');
-      return channel;
+      if (!isWebhookKind(input.kind)) return { channel };
+      const token = input.kind === 'whatsapp-cloud' ? { verifyToken: setupToken } : { webhookToken: setupToken };
+      return { channel, webhook: { path: webhookPathOf(input.kind, tenant, short), ...token } };
     } finally {
       this.pending.delete(full);
     }
+  }
+
+  /**
+   * The handler of a runtime webhook channel for a public webhook request, or undefined (a 404) when
+   * the workspace has no live channel of that kind and name.
+   */
+  webhookHandler(
+    tenant: TenantId,
+    short: string,
+    kind: WebhookChannelKind,
+    method: HttpRoute['method'],
+  ): WebhookHandler | undefined {
+    const live = this.live.get(channelName(tenant, short));
+    if (!live || live.tenant !== tenant || live.kind !== kind) return undefined;
+    return live.handlers?.[method];
+  }
+
+  private track(tenant: TenantId, kind: RuntimeChannelKind, channel: Channel, identity?: string): void {
+    const live: Live = { tenant, kind, channel, ...(identity ? { identity } : {}) };
+    if (isWebhookKind(kind) && hasRoutes(channel)) {
+      const own = channel.routes(PLUGIN_NAME);
+      live.handlers = Object.fromEntries(own.map((r) => [r.method, (req: HttpRequest) => r.handler(req)]));
+    }
+    this.live.set(channel.name, live);
   }
 
   /** Stops and removes a runtime channel of the workspace, its stored definition and (WhatsApp) its login. */
@@ -198,17 +248,20 @@ export class RuntimeChannels {
           if (this.live.has(record.id) || registry.get(record.id)) continue;
           try {
             const secret = JSON.parse(this.secrets.open(record.sealed)) as ChannelSecrets;
-            const channel = this.build(tenant, record.id, record.kind, secret);
+            const channel = this.build(tenant, record.id, record.name, record.kind, secret);
             const start = channel.start?.bind(channel);
             // Instance override: one workspace's revoked token must not stop the host from starting.
             channel.start = async () => {
               await start?.().catch((err: unknown) =>
-                this.deps.logger.error({ err, tenant, channel: record.id }, 'runtime channel failed to start'),
+                this.deps.logger.error(
+                  // The message only: a network error names the API URL, which can carry the token.
+                  { reason: refusal(err, record.kind, secretStrings(secret)).message, tenant, channel: record.id },
+                  'runtime channel failed to start',
+                ),
               );
             };
             registry.add(channel);
-            const botHash = secret.token ? botHashOf(secret.token) : undefined;
-            this.live.set(record.id, { tenant, kind: record.kind, channel, ...(botHash ? { botHash } : {}) });
+            this.track(tenant, record.kind, channel, identityOf(record.kind, secret));
             await this.balancer()?.attachChannel?.(channel);
             if (startNow) await channel.start();
             restored++;
@@ -223,15 +276,13 @@ export class RuntimeChannels {
     return restored;
   }
 
-  private defaultName(input: ConnectInput): string {
-    if (input.kind === 'telegram') {
-      const id = input.token.split(':')[0] ?? '';
-      return /^\d{1,20}$/.test(id) ? `tg-${id}` : `tg-${randomBytes(3).toString('hex')}`;
-    }
-    return `wa-${randomBytes(3).toString('hex')}`;
-  }
-
-  private build(tenant: TenantId, name: string, kind: RuntimeChannelKind, secret: ChannelSecrets): Channel {
-    return buildChannel({ ...this.deps, secrets: () => this.secrets }, { tenant, name, kind, secret });
+  private build(
+    tenant: TenantId,
+    name: string,
+    short: string,
+    kind: RuntimeChannelKind,
+    secret: ChannelSecrets,
+  ): Channel {
+    return buildChannel({ ...this.deps, secrets: () => this.secrets }, { tenant, name, short, kind, secret });
   }
 }

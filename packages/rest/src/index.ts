@@ -18,6 +18,7 @@ export { type ContainerFor, Scope } from './scope.js';
 export type { ListedGroup } from './groups/service.js';
 export type { LoginInfoLike } from './channels/service.js';
 export {
+  type ConnectedChannel,
   type ConnectInput,
   channelName,
   RUNTIME_CHANNELS,
@@ -28,5 +29,7 @@ export {
   RuntimeChannelsToken,
 } from './channels-connect.js';
 export { channelConnectRoutes } from './channels-connect-routes.js';
+export { channelWebhookRoutes, WEBHOOKS_PLUGIN } from './channels-webhook-routes.js';
+export { vendorUrlAllowed, type WebhookChannelKind, webhookPathOf } from './channels-webhook-build.js';
 
 export default rest;

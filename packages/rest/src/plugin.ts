@@ -2,6 +2,7 @@ import { definePlugin, Tokens } from '@smmbot/core';
 import { z } from 'zod';
 import { type RuntimeChannelOptions, RuntimeChannels, RuntimeChannelsToken } from './channels-connect.js';
 import { channelConnectRoutes } from './channels-connect-routes.js';
+import { channelWebhookRoutes } from './channels-webhook-routes.js';
 import { PLUGIN_NAME } from './http.js';
 import { restRoutes } from './routes.js';
 import { type ContainerFor, Scope } from './scope.js';
@@ -17,7 +18,8 @@ export const restOptions = z.strictObject({
     .optional(),
   /**
    * Channels connected from the dashboard (`POST /api/v1/channels`): the Telegram Bot API root, a
-   * Baileys socket factory (tests), shared Baileys settings. Code only.
+   * Baileys socket factory (tests), shared Baileys settings, which Graph / Green API hosts an owner
+   * may name. Code only.
    */
   runtimeChannels: z.custom<RuntimeChannelOptions>((v) => typeof v === 'object' && v !== null).optional(),
 });
@@ -47,6 +49,8 @@ export const rest = definePlugin({
       });
       container.register(RuntimeChannelsToken, { useValue: runtime });
       for (const route of channelConnectRoutes(runtime)) http.add(route);
+      // Fixed now, while routes can still be added: runtime webhook channels are found per request.
+      for (const route of channelWebhookRoutes(runtime)) http.add(route);
       hooks.boot.tap('runtime-channels', async () => {
         await runtime.restore(tenants);
       });

@@ -88,15 +88,20 @@ describe('channels: state and the WhatsApp login', () => {
     expect(byName['ticket:acme']).toMatchObject({ kind: 'panel-tickets' });
   });
 
-  it('gives the QR string while the channel waits for a scan, then the pairing code', async () => {
-    const res = await app.call(admin, 'GET', '/api/v1/channels/web-a/login');
+  it('gives the owner the QR string while the channel waits for a scan, then the pairing code', async () => {
+    const owner = `${A}:owner`;
+    const res = await app.call(owner, 'GET', '/api/v1/channels/web-a/login');
     expect(res.json()).toMatchObject({ name: 'web-a', status: 'qr', qr: `2@QR-${A}`, pairing_code: null });
     app.logins[A]!.login = { status: 'connecting', pairingCode: 'ABCD-EFGH' };
-    const pairing = (await app.call(admin, 'GET', '/api/v1/channels/web-a/login')).json();
+    const pairing = (await app.call(owner, 'GET', '/api/v1/channels/web-a/login')).json();
     expect(pairing).toMatchObject({ status: 'connecting', qr: null, pairing_code: 'ABCD-EFGH' });
-    const none = await app.call(admin, 'GET', '/api/v1/channels/wa-a/login');
+    const none = await app.call(owner, 'GET', '/api/v1/channels/wa-a/login');
     expect(none.statusCode).toBe(409);
-    expect((await app.call(admin, 'GET', '/api/v1/channels/web-b/login')).statusCode).toBe(404);
+    expect((await app.call(owner, 'GET', '/api/v1/channels/web-b/login')).statusCode).toBe(404);
     expect((await app.call(`${B}:owner`, 'GET', '/api/v1/channels/web-b/login')).json().qr).toBe(`2@QR-${B}`);
+    // Logging a number in is connecting it: the owner's (`dashboard.channels`), not a staff admin's.
+    const refused = await app.call(admin, 'GET', '/api/v1/channels/web-a/login');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('2@QR');
   });
 });

@@ -170,8 +170,11 @@ describe('runtime channels: a new WhatsApp number (Baileys, fake socket)', () =>
     const record = await stored(app, A, `${A}.support`);
     expect(JSON.stringify(record)).not.toContain('79001234567');
     expect(JSON.parse(new SecretBox(SECRET).open(record!.sealed))).toEqual({ pairingPhone: '79001234567' });
-    // Only workspace settings roles connect channels.
-    const staff = await app.call(`${A}:staff`, 'POST', '/api/v1/channels', { kind: 'whatsapp' });
-    expect(staff.statusCode).toBe(403);
+    // Connecting channels is the owner's (`dashboard.channels`): staff and staff admins get 403.
+    for (const role of ['staff', 'staff_admin']) {
+      const refused = await app.call(`${A}:${role}`, 'POST', '/api/v1/channels', { kind: 'whatsapp' });
+      expect(refused.statusCode, role).toBe(403);
+      expect((await app.call(`${A}:${role}`, 'GET', `/api/v1/channels/${A}.support/login`)).statusCode).toBe(403);
+    }
   });
 });

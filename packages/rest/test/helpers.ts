@@ -13,6 +13,7 @@ import {
   type HttpResponse,
   type HttpRoute,
   type LinkStatus,
+  type Logger,
   type OutboundMessage,
   type PanelCapability,
   type PanelUser,
@@ -47,6 +48,7 @@ function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRoute): voi
         query: req.query as HttpRequest['query'],
         headers: req.headers,
         body: req.body,
+        rawBody: (req as unknown as { rawBody?: string }).rawBody,
         ip: req.ip,
       };
       const send = (res: HttpResponse) => {
@@ -80,6 +82,16 @@ function mountRoute(app: FastifyInstance, engine: Engine, route: HttpRoute): voi
 
 export function buildServer(engine: Engine): FastifyInstance {
   const app = Fastify({ logger: false });
+  // As the host does: webhook signatures are computed over the exact bytes.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    (req as unknown as { rawBody: string }).rawBody = text;
+    try {
+      done(null, text.trim() ? JSON.parse(text) : undefined);
+    } catch (err) {
+      done(Object.assign(err as Error, { statusCode: 400, code: 'E_BAD_JSON' }), undefined);
+    }
+  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     void reply.code(status).send({ error: { code: err.code ?? 'E_INTERNAL', message: err.message } });
@@ -182,10 +194,12 @@ export async function restApp(
     /** Reuse a storage plugin (the same stores) across engines: a restart. */
     storage?: BotPlugin[];
     runtimeChannels?: RuntimeChannelOptions;
+    /** Capture what the engine and plugins log (default: silent). */
+    logger?: Logger;
   } = {},
 ) {
   const engine: Engine = createEngine({
-    logger: silentLogger(),
+    logger: extra.logger ?? silentLogger(),
     tenants: [A, B],
     botConfig: () => ({ verification_enabled: false }),
   });
@@ -213,7 +227,15 @@ export async function restApp(
       ],
     }),
     providers({ syncOnBoot: false, connect }),
-    balancer({ rules: { delayMinMs: 0, delayMaxMs: 0, replies: { delayMinMs: 0, delayMaxMs: 0 } } }),
+    // No human pacing in tests: replies on anti-ban channels go out at once.
+    balancer({
+      rules: {
+        delayMinMs: 0,
+        delayMaxMs: 0,
+        replies: { delayMinMs: 0, delayMaxMs: 0 },
+        typing: { perSqrtCharMs: 0, capMs: 0, extraMinMs: 0, extraMaxMs: 0 },
+      },
+    }),
     rest({
       containerFor: (tenant) => engine.forTenant(tenant),
       ...(extra.runtimeChannels ? { runtimeChannels: extra.runtimeChannels } : {}),

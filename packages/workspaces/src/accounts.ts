@@ -87,6 +87,34 @@ export class Accounts {
     return this.workspaces.update(SYSTEM_TENANT, tenant, { status });
   }
 
+  /**
+   * Writes the record of a workspace whose id is given (a configured tenant, not a sign-up): created
+   * when missing, else its name and owner are brought in line.
+   */
+  async putWorkspace(
+    tenant: TenantId,
+    input: { name: string; ownerUserId: string; ownerPhone: string },
+  ): Promise<{ workspace: Workspace; created: boolean }> {
+    const existing = await this.getWorkspace(tenant);
+    if (!existing) {
+      const workspace = await this.workspaces.insert(SYSTEM_TENANT, {
+        id: tenant,
+        ...input,
+        createdAt: this.clock.now(),
+        status: 'active',
+      });
+      return { workspace, created: true };
+    }
+    const same = (Object.keys(input) as (keyof typeof input)[]).every((k) => existing[k] === input[k]);
+    if (same) return { workspace: existing, created: false };
+    return { workspace: (await this.workspaces.update(SYSTEM_TENANT, tenant, input)) ?? existing, created: false };
+  }
+
+  /** A new role; the user's sessions pick it up at their next request (the stored user decides). */
+  setRole(tenant: TenantId, userId: string, role: StaffRole): Promise<WorkspaceUser | undefined> {
+    return this.users.update(tenant, userId, { role });
+  }
+
   getUser(tenant: TenantId, userId: string): Promise<WorkspaceUser | undefined> {
     return this.users.get(tenant, userId);
   }

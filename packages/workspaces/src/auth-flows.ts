@@ -78,7 +78,8 @@ export class AuthFlows {
     const phoneKey = `login-phone:${input.phone}`;
     await this.limit(request, 'login', phoneKey);
     const found = await this.deps.accounts.findByPhone(input.phone);
-    const ok = found
+    // An owner without a password yet (a configured workspace) spends the same time as an unknown phone.
+    const ok = found?.user.passwordHash
       ? await this.deps.hasher.verify(input.password, found.user.passwordHash)
       : await this.deps.hasher.verifyNothing(input.password);
     if (!found || !ok) {

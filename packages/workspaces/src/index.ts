@@ -10,6 +10,7 @@ export {
 export { COOKIE, REFRESH_PATH } from './cookies.js';
 export { type KeyRing, deriveKeys } from './keys.js';
 export { MIN_MASTER_PASSWORD } from './master.js';
+export { type WorkspaceLimits, WorkspaceLimitsToken } from './plan-limits.js';
 export { type WorkspacesOptions, workspacesOptions } from './options.js';
 export { type CheckResult, type OtpPolicy, type OtpPurpose, Otps } from './otp.js';
 export { DEFAULT_SCRYPT, MAX_PASSWORD, MIN_PASSWORD, PasswordHasher, type ScryptParams } from './passwords.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_PASSWORD } from './passwords.js';
+import { phoneSchema } from './phone.js';
 
 const MINUTE = 60_000;
 const ms = (def: number, min: number) => z.number().int().min(min).default(def);
@@ -16,6 +17,35 @@ export const workspacesOptions = z.strictObject({
   secretKey: secret.optional(),
   /** Explicit JWT secrets, overriding the derived ones. */
   jwt: z.strictObject({ tenantSecret: secret.optional(), masterSecret: secret.optional() }).default({}),
+  /**
+   * Owners of workspaces that exist without a sign-up (the host config's own tenants):
+   * `{ [tenantId]: phone }` or `{ [tenantId]: { phone, name } }`. At boot each gets its workspace
+   * record and an owner account without a password, set with "forgot password".
+   */
+  owners: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'expected a tenant id'),
+      z
+        .union([
+          phoneSchema,
+          z.strictObject({ phone: phoneSchema, name: z.string().trim().min(1).max(100).optional() }),
+        ])
+        .transform((o) => (typeof o === 'string' ? { phone: o } : o)),
+    )
+    .default({})
+    .superRefine((owners, ctx) => {
+      const seen = new Map<string, string>();
+      for (const [tenant, { phone }] of Object.entries(owners)) {
+        const first = seen.get(phone);
+        if (first === undefined) seen.set(phone, tenant);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [tenant],
+            message: `the same phone already owns "${first}"; a phone holds one account in the installation`,
+          });
+      }
+    }),
   /** The installation's master admin; `password` may be `${ENV_VAR}`. */
   master: z
     .strictObject({

@@ -3,6 +3,7 @@ import type { InjectionToken } from 'tsyringe';
 import { Accounts } from './accounts.js';
 import { AuthFlows } from './auth-flows.js';
 import { Codes } from './codes.js';
+import { ensureConfiguredOwners } from './configured-owners.js';
 import { Delivery } from './delivery.js';
 import { type KeyRing, loadKeys } from './keys.js';
 import { RateLimiter } from './limits.js';
@@ -10,6 +11,7 @@ import { MasterAdmin } from './master.js';
 import { workspacesOptions } from './options.js';
 import { Otps } from './otp.js';
 import { PasswordHasher } from './passwords.js';
+import { WorkspaceLimitsToken } from './plan-limits.js';
 import { RefreshTokens } from './refresh.js';
 import { authRoutes } from './routes/auth.js';
 import { masterRoutes } from './routes/master.js';
@@ -27,7 +29,8 @@ export const SessionsToken = Symbol('smmbot.workspaces.Sessions') as InjectionTo
 /**
  * Workspaces (tenants) with sign-up by phone + WhatsApp code, password sign-in, forgot password,
  * staff numbers and the master admin; sessions as JWTs in HttpOnly cookies. `enforce: 'pre'`: its
- * boot tap serves the stored workspaces before any other plugin's boot tap runs.
+ * boot tap gives the configured workspaces their owners and serves the stored workspaces before any
+ * other plugin's boot tap runs. Staff numbers are limited by `WorkspaceLimitsToken` when registered.
  */
 export const workspaces = definePlugin({
   name: PLUGIN_NAME,
@@ -87,9 +90,12 @@ export const workspaces = definePlugin({
         delivery,
         hasher,
         refresh,
+        kv,
         logger,
         appName: options.appName,
         loginUrl: options.loginUrl,
+        limits: () =>
+          container.isRegistered(WorkspaceLimitsToken, true) ? container.resolve(WorkspaceLimitsToken) : undefined,
       });
       container.register(AccountsToken, { useValue: accounts });
       container.register(SessionsToken, { useValue: sessions });
@@ -115,6 +121,7 @@ export const workspaces = definePlugin({
             logger,
           });
           await master.init(keys.masterJwt);
+          await ensureConfiguredOwners({ owners: options.owners, accounts, logger, addTenant });
           let served = 0;
           for (let offset = 0; ; offset += 500) {
             const page = await accounts.listWorkspaces({ limit: 500, offset });

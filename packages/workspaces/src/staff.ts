@@ -1,11 +1,12 @@
 import { randomInt } from 'node:crypto';
-import type { HttpAuth, HttpRequest, Logger } from '@smmbot/core';
+import type { HttpAuth, HttpRequest, KeyValueStore, Logger, TenantId } from '@smmbot/core';
 import { type Accounts, PhoneTakenError, type StaffRole, type WorkspaceUser } from './accounts.js';
 import type { Codes, CodeSent } from './codes.js';
 import type { Delivery } from './delivery.js';
 import { HttpFail } from './http-util.js';
 import type { PasswordHasher } from './passwords.js';
 import { maskPhone } from './phone.js';
+import type { WorkspaceLimits } from './plan-limits.js';
 import type { RefreshTokens } from './refresh.js';
 
 export interface StaffDeps {
@@ -14,9 +15,12 @@ export interface StaffDeps {
   delivery: Delivery;
   hasher: PasswordHasher;
   refresh: RefreshTokens;
+  kv: KeyValueStore;
   logger: Logger;
   appName: string;
   loginUrl?: string;
+  /** The plan's limits when a billing plugin registered them (resolved per call: it may apply after this one). */
+  limits: () => WorkspaceLimits | undefined;
 }
 
 export interface AdminNumber {
@@ -62,6 +66,8 @@ export class StaffFlows {
     if (await this.deps.accounts.phoneTaken(phone)) {
       throw new HttpFail(409, 'E_PHONE_TAKEN', 'this phone number already has an account');
     }
+    // Checked before the code goes out too, so nobody is sent a code for a number that cannot be added.
+    await this.requireRoom(auth.tenantId);
     const workspace = await this.deps.accounts.getWorkspace(auth.tenantId);
     const name = workspace?.name ?? auth.tenantId;
     const minutes = this.deps.codes.ttlMinutes;
@@ -89,14 +95,17 @@ export class StaffFlows {
     const tenant = auth.tenantId;
     await this.deps.codes.check(tenant, 'staff', input.phone, input.code);
     const password = generatePassword();
+    const passwordHash = await this.deps.hasher.hash(password);
     let user: WorkspaceUser;
     try {
-      user = await this.deps.accounts.addUser(tenant, {
-        phone: input.phone,
-        role: input.role,
-        passwordHash: await this.deps.hasher.hash(password),
-        addedBy: auth.userId,
-      });
+      user = await this.withinLimit(tenant, () =>
+        this.deps.accounts.addUser(tenant, {
+          phone: input.phone,
+          role: input.role,
+          passwordHash,
+          addedBy: auth.userId,
+        }),
+      );
     } catch (err) {
       if (err instanceof PhoneTakenError) {
         throw new HttpFail(409, 'E_PHONE_TAKEN', 'this phone number already has an account');
@@ -128,6 +137,42 @@ export class StaffFlows {
         'staff number added, but the credentials could not be sent; they can use forgot password',
       );
     return { ...view(user), credentials: sent ? 'sent' : 'not_sent' };
+  }
+
+  /**
+   * Adds under the plan's staff limit. The count and the insert run under a lock on the workspace,
+   * so two owners' tabs adding at once cannot both take the last place.
+   */
+  private async withinLimit<T>(tenant: TenantId, add: () => Promise<T>): Promise<T> {
+    if ((await this.staffLimit(tenant)) === null) return add();
+    const lock = await this.deps.kv.acquireLock(tenant, 'workspaces:staff-add', 30_000);
+    if (!lock) throw new HttpFail(409, 'E_IN_PROGRESS', 'another number is being added right now; try again');
+    try {
+      await this.requireRoom(tenant);
+      return await add();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** A 403 `E_PLAN_LIMIT` when the workspace already has as many admin and staff numbers as its plan allows. */
+  private async requireRoom(tenant: TenantId): Promise<void> {
+    const limit = await this.staffLimit(tenant);
+    if (limit === null) return;
+    const staff = (await this.deps.accounts.listUsers(tenant)).filter((u) => u.role !== 'owner').length;
+    if (staff < limit) return;
+    this.deps.logger.info({ tenant, staff, limit }, 'staff number refused: the plan limit is reached');
+    throw new HttpFail(
+      403,
+      'E_PLAN_LIMIT',
+      limit === 0
+        ? 'your plan does not include admin and staff numbers; change plan under Billing'
+        : `your plan allows ${limit} admin and staff number${limit === 1 ? '' : 's'}; remove one or change plan under Billing`,
+    );
+  }
+
+  private staffLimit(tenant: TenantId): Promise<number | null> {
+    return this.deps.limits()?.limitOf(tenant, 'staff') ?? Promise.resolve(null);
   }
 
   async remove(auth: HttpAuth, id: string): Promise<void> {

@@ -43,11 +43,25 @@ const nonEmpty = (what: string) =>
     .trim()
     .min(1, `expected ${what}`);
 
+/** Digits of a phone in international form (E.164: 8 to 15 digits, no leading 0); spaces, dashes, dots, brackets allowed. */
+const phoneDigits = (raw: string) => (/^\+?[\d\s().-]+$/.test(raw) ? raw.replace(/\D/g, '') : '');
+const phone = z
+  .string({ error: 'expected a phone number' })
+  .trim()
+  .refine((raw) => /^[1-9]\d{7,14}$/.test(phoneDigits(raw)), {
+    error: 'expected a phone number in international form, e.g. +8801711000000',
+  });
+
 export const tenantConfigSchema = z
   .strictObject({
     id: slug,
     /** Shown in logs and the dashboard; defaults to the id. */
     name: nonEmpty('a tenant name').optional(),
+    /**
+     * The workspace owner: at boot this phone gets an owner account for the tenant's dashboard, with
+     * no password until it is set with "forgot password" (phone + one-time code).
+     */
+    owner: z.strictObject({ phone }).optional(),
     /** Overrides of the bot_config defaults for this tenant. */
     botConfig: botConfigPatchSchema.default({}),
     panel: z.strictObject({ use: nonEmpty('a panel package name or path'), options: options.default({}) }).optional(),
@@ -90,12 +104,21 @@ const baseSchema = z.strictObject({
     .min(1, 'expected at least one tenant')
     .superRefine((tenants, ctx) => {
       const seen = new Map<string, number>();
+      const owners = new Map<string, number>();
       tenants.forEach((tenant, i) => {
         const first = seen.get(tenant.id);
         if (first === undefined) seen.set(tenant.id, i);
         else {
           const message = `duplicate tenant id, already used by tenants[${first}]; tenant ids must be unique`;
           ctx.addIssue({ code: 'custom', path: [i, 'id'], message, input: tenant.id });
+        }
+        if (!tenant.owner) return;
+        const digits = phoneDigits(tenant.owner.phone);
+        const owning = owners.get(digits);
+        if (owning === undefined) owners.set(digits, i);
+        else {
+          const message = `this phone already owns tenants[${owning}]; a phone holds one account in the installation`;
+          ctx.addIssue({ code: 'custom', path: [i, 'owner', 'phone'], message, input: tenant.owner.phone });
         }
       });
     })

@@ -1,10 +1,52 @@
 import { get } from './api.js';
+import { replyBox } from './reply-box.js';
 import { clear, fmtTime, h } from './ui.js';
+
+/** A chat is named after its customer (or group): a staff answer keeps the name it had. */
+function titleOf(m, current) {
+  if (m.staff) return m.chatTitle ?? (current || m.chatId);
+  return m.chatTitle ?? (m.chatKind === 'private' ? (m.senderName ?? m.senderId) : m.chatId);
+}
+
+/** The bubbles of one inbox message: the customer's text and the bot's replies, or a staff answer. */
+function bubblesOf(m) {
+  if (m.staff) {
+    const who = m.staff.phone ?? m.senderName ?? m.senderId;
+    return [
+      h(
+        'li',
+        { class: 'bubble out staff', 'data-turn': m.id, 'data-state': 'sent' },
+        h('span', { class: 'meta' }, `${who} · staff · ${m.staff.delivery} · ${fmtTime(m.at)}`),
+        h('span', { class: 'text' }, m.text),
+      ),
+    ];
+  }
+  return [
+    h(
+      'li',
+      { class: 'bubble in', 'data-turn': m.id },
+      h(
+        'span',
+        { class: 'meta' },
+        `${m.senderName ?? m.senderId} · ${fmtTime(m.at)}${m.command ? ` · ${m.command}` : ''}`,
+      ),
+      h('span', { class: 'text' }, m.text),
+    ),
+    ...m.replies.map((text) =>
+      h(
+        'li',
+        { class: 'bubble out' },
+        h('span', { class: 'meta' }, `bot · ${m.status}`),
+        h('span', { class: 'text' }, text),
+      ),
+    ),
+  ];
+}
 
 /**
  * The chat inbox (a tab of Message Logs): the workspace's recent conversations (GET /api/v1/inbox), kept
- * live by server-sent events (GET /api/v1/inbox/stream: one `turn` event per settled turn). Read-only:
- * replies go out through the bot. Returns a function that closes the stream.
+ * live by server-sent events (GET /api/v1/inbox/stream: one `turn` event per settled turn and per staff
+ * answer), with a reply box under the open conversation. Returns a function that closes the stream.
  */
 export async function inboxView(main) {
   const conversations = new Map();
@@ -12,7 +54,17 @@ export async function inboxView(main) {
   let current;
   const status = h('p', { class: 'badge', role: 'status', id: 'live-status' }, 'Connecting…');
   const list = h('ul', { class: 'conversations', 'aria-label': 'Conversations' });
-  const thread = h('section', { class: 'thread', 'aria-live': 'polite', 'aria-label': 'Messages' });
+  const threadBody = h('div', { class: 'thread-body', 'aria-live': 'polite' });
+  const reply = replyBox({
+    onSent: (m) => {
+      add(m);
+      drawList();
+      drawThread();
+    },
+    onChange: () => drawThread(),
+  });
+  // The reply box stays put while the messages above it are redrawn: typing survives live updates.
+  const thread = h('section', { class: 'thread', 'aria-label': 'Messages' }, threadBody, reply.el);
 
   const add = (m) => {
     if (seen.has(m.id)) return false;
@@ -25,7 +77,7 @@ export async function inboxView(main) {
     }
     c.messages.push(m);
     c.lastAt = Math.max(c.lastAt, m.at);
-    c.title = m.chatTitle ?? (m.chatKind === 'private' ? (m.senderName ?? m.senderId) : m.chatId);
+    c.title = titleOf(m, c.title);
     return true;
   };
 
@@ -63,36 +115,14 @@ export async function inboxView(main) {
 
   const drawThread = () => {
     const c = conversations.get(current);
-    if (!c) return clear(thread, h('p', { class: 'empty' }, 'Select a chat to view messages.'));
+    reply.show(c);
+    if (!c) return clear(threadBody, h('p', { class: 'empty' }, 'Select a chat to view messages.'));
     clear(
-      thread,
+      threadBody,
       h('h2', {}, c.title, h('small', {}, ` ${c.channel} · ${c.chatKind}`)),
-      h(
-        'ol',
-        { class: 'bubbles' },
-        c.messages.flatMap((m) => [
-          h(
-            'li',
-            { class: 'bubble in', 'data-turn': m.id },
-            h(
-              'span',
-              { class: 'meta' },
-              `${m.senderName ?? m.senderId} · ${fmtTime(m.at)}${m.command ? ` · ${m.command}` : ''}`,
-            ),
-            h('span', { class: 'text' }, m.text),
-          ),
-          ...m.replies.map((text) =>
-            h(
-              'li',
-              { class: 'bubble out' },
-              h('span', { class: 'meta' }, `bot · ${m.status}`),
-              h('span', { class: 'text' }, text),
-            ),
-          ),
-        ]),
-      ),
+      h('ol', { class: 'bubbles' }, c.messages.flatMap(bubblesOf), reply.bubbles(c.key)),
     );
-    thread.querySelector('.bubbles')?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+    threadBody.querySelector('.bubbles')?.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
   };
 
   const load = async () => {

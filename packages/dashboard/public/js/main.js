@@ -58,6 +58,9 @@ async function route() {
     if (!me) return navigate('/login', { replace: true });
     const allowed = pagesFor(me.role);
     if (!first) return navigate(`/${allowed[0]?.id ?? 'logs'}`, { replace: true });
+    // A renamed page still opens from an old bookmark (`whatsapp` → `channels`).
+    const renamed = boot.aliases?.[first];
+    if (renamed) return navigate(`/${[renamed, ...rest].join('/')}`, { replace: true });
     const page = boot.pages.find((p) => p.id === first);
     if (!page) return shell(h('h1', { tabindex: '-1' }, 'Page not found'), h('p', {}, 'There is no such page.'));
     if (!can(me.role, page.permission)) {

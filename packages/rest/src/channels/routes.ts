@@ -28,8 +28,9 @@ const channel = z.object({
 });
 
 /**
- * Channels: each one's state; the WhatsApp (Baileys) login to show as a QR or pairing code. Permission
- * `dashboard.settings`: connecting numbers is a workspace setting (staff admin and owner).
+ * Channels: each one's state (`dashboard.settings`: staff admin and owner see the numbers' health);
+ * the WhatsApp (Baileys) login to show as a QR or pairing code (`dashboard.channels`: logging a
+ * number in is connecting it, the owner's).
  */
 export function channelRoutes(scope: Scope): HttpRoute[] {
   const service = new ChannelsService(scope);
@@ -48,7 +49,7 @@ export function channelRoutes(scope: Scope): HttpRoute[] {
     defineRoute({
       method: 'GET',
       path: '/api/v1/channels/:name/login',
-      permission,
+      permission: 'dashboard.channels',
       tag,
       summary: "A WhatsApp Web (Baileys) channel's login: status, QR string to render, pairing code",
       params: z.strictObject({ name: z.string().min(1).max(200) }),
