@@ -13,11 +13,13 @@ import {
   type TenantId,
 } from '@smmbot/core';
 import { AlertLog } from './alerts.js';
-import type { BalancerOptions } from './config.js';
-import { LANES } from './dispatcher.js';
-import { pickPhone } from './phones.js';
+import { type BalancerOptions, type Rules, resolveRules } from './config.js';
+import { LeasedScheduling } from './distributed/leased.js';
+import { InProcessTransport, type OutboundTransport } from './distributed/transport.js';
 import { utcMonth } from './policy.js';
 import type { SendQueue } from './queue/types.js';
+import { Schedulers } from './schedulers.js';
+import { enqueueResult, liveSnapshot, storedView, viewOf } from './snapshot.js';
 import { type DecisionMetrics, TenantBalancer } from './tenant.js';
 import type { Alert, Balancer, BalancerSnapshot, EnqueueResult, SendJob } from './types.js';
 
@@ -30,6 +32,8 @@ export interface BalancerDeps {
   clock: Clock;
   logger: Logger;
   channels: ChannelRegistry;
+  /** Leased mode: how stored job ids reach the leader (default: in-process, for one process). */
+  transport?: OutboundTransport;
   /** Defaults to Math.random; the simulator seeds it. */
   random?: () => number;
   onSent?: (job: SendJob, platformId: string | undefined, sentAt: number) => void;
@@ -40,37 +44,64 @@ export interface BalancerDeps {
  * The outbox every reply and broadcast goes through. `send`/`enqueue` resolve once the message is
  * stored; delivery follows, paced by the phone balancer for anti-ban channels and at once for the
  * others. Tenants are independent: each has its own phones, queue index, counters and alerts.
+ *
+ * With `options.distributed` (leased mode) several processes share one store: each stores jobs,
+ * but only the holder of the `balancer:leader` lease runs the schedulers (see distributed/leased.ts).
  */
 export class LocalBalancer implements Balancer {
-  private readonly tenants = new Map<TenantId, Promise<TenantBalancer>>();
+  private readonly schedulers: Schedulers;
+  private readonly leased: LeasedScheduling | undefined;
   private readonly alertLog: AlertLog;
+  private readonly rulesCache = new Map<TenantId, Rules>();
   private stopped = false;
 
   constructor(private readonly deps: BalancerDeps) {
     this.alertLog = new AlertLog(deps.store, deps.options.alerts, { clock: deps.clock, logger: deps.logger });
+    const create = (tenant: TenantId) =>
+      new TenantBalancer({ ...deps, tenant, alerts: this.alertLog, random: deps.random ?? Math.random });
+    this.schedulers = new Schedulers(create, deps.logger);
+    const distributed = deps.options.distributed;
+    this.leased = distributed
+      ? new LeasedScheduling({
+          options: distributed,
+          kv: deps.kv,
+          clock: deps.clock,
+          logger: deps.logger,
+          queue: deps.queue,
+          transport: deps.transport ?? new InProcessTransport(),
+          schedulers: this.schedulers,
+          snapshotOf: (t, tenant) => liveSnapshot(t, tenant, deps.clock.now()),
+        })
+      : undefined;
   }
 
-  /** Starts tenants now (recovering their unfinished jobs); others start on first use. */
+  /** True when this process schedules and sends: always in single-process mode, while holding the lease in leased mode. */
+  get isLeader(): boolean {
+    return this.leased?.isLeader ?? true;
+  }
+
+  /**
+   * Starts tenants now (recovering their unfinished jobs); others start on first use. In leased
+   * mode: tries for the lease, and if this process gets it, loads every listed tenant's jobs.
+   */
   async start(tenants: readonly TenantId[]): Promise<void> {
-    await Promise.all(tenants.map((t) => this.tenant(t)));
+    if (this.leased) return this.leased.start(tenants);
+    await Promise.all(tenants.map((t) => this.schedulers.get(t)));
   }
 
-  private tenant(tenant: TenantId): Promise<TenantBalancer> {
-    let t = this.tenants.get(tenant);
-    if (!t) {
-      const tb = new TenantBalancer({
-        ...this.deps,
-        tenant,
-        alerts: this.alertLog,
-        random: this.deps.random ?? Math.random,
-      });
-      t = tb.start().then((recovered) => {
-        if (recovered) this.deps.logger.info({ tenant, recovered }, 'send queue recovered unfinished jobs');
-        return tb;
-      });
-      this.tenants.set(tenant, t);
+  /** The tenant's scheduler in this process: always in single mode; in leased mode only on the leader. */
+  private running(tenant: TenantId): Promise<TenantBalancer> | undefined {
+    if (!this.leased) return this.schedulers.get(tenant);
+    return this.leased.isLeader ? this.schedulers.find(tenant) : undefined;
+  }
+
+  private rules(tenant: TenantId): Rules {
+    let r = this.rulesCache.get(tenant);
+    if (!r) {
+      r = resolveRules(this.deps.options, tenant);
+      this.rulesCache.set(tenant, r);
     }
-    return t;
+    return r;
   }
 
   async send(message: OutboundMessage): Promise<SendReceipt> {
@@ -89,13 +120,14 @@ export class LocalBalancer implements Balancer {
     this.checkChannel(message);
     const { queue, clock, kv } = this.deps;
     const tenant = message.tenantId;
-    const t = await this.tenant(tenant);
+    // Single mode: the tenant's scheduler starts (recovers) before the job is stored, or it would load it twice.
+    const t = this.leased ? undefined : await this.schedulers.get(tenant);
     const id = message.id ?? randomUUID();
     const existing = message.id ? await queue.get(tenant, id) : undefined;
-    if (existing) return this.result(t, existing, false);
+    if (existing) return this.result(tenant, existing, false);
     const now = clock.now();
     const lane = message.priority;
-    const limit = t.rules.monthlyLimit;
+    const limit = (t?.rules ?? this.rules(tenant)).monthlyLimit;
     if (lane !== 'support' && limit !== null) {
       const key = `balancer:company:month:${utcMonth(now)}`;
       const used = await kv.increment(tenant, key, 1, 40 * 86_400_000);
@@ -110,15 +142,18 @@ export class LocalBalancer implements Balancer {
       message: { ...message, id },
       state: 'queued',
       lane,
-      seq: ++t.seq,
+      seq: t ? ++t.seq : await this.leased!.nextSeq(tenant),
       notBefore: now,
       attempts: 0,
       createdAt: now,
       updatedAt: now,
     };
     const { job: stored, created } = await queue.add(job);
-    if (created) t.enqueue(stored);
-    return this.result(t, stored, created);
+    if (created) {
+      if (t) t.admit(stored);
+      else await this.leased!.handOver(stored);
+    }
+    return this.result(tenant, stored, created);
   }
 
   private checkChannel(message: OutboundMessage): void {
@@ -132,49 +167,34 @@ export class LocalBalancer implements Balancer {
     }
   }
 
-  /** Position among waiting jobs and a rough send time: jobs ahead × a phone cycle ÷ connected phones. */
-  private result(t: TenantBalancer, job: SendJob, created: boolean): EnqueueResult {
-    const now = this.deps.clock.now();
-    const lane = LANES.indexOf(job.lane);
-    const ahead = job.state === 'queued' ? t.index.aheadOf(lane) : 0;
-    const connected = t.phoneList.filter((p) => p.state === 'connected').length;
-    const r = t.rules;
-    const cycle = connected ? (r.delayMinMs + r.delayMaxMs) / 2 + 3_000 + r.delayMaxMs * 0.6 : 50;
-    const start = Math.max(now, job.notBefore);
-    return {
-      id: job.id,
-      created,
-      state: job.state,
-      position: ahead,
-      estimatedAt: Math.round(start + (ahead * cycle) / Math.max(1, connected)),
-    };
+  /** Position and estimate from the live index, or (another process leads) from the leader's published counts. */
+  private async result(tenant: TenantId, job: SendJob, created: boolean): Promise<EnqueueResult> {
+    const t = this.running(tenant);
+    const view = t ? viewOf(await t) : storedView(await this.leased!.storedSnapshot(tenant), this.rules(tenant));
+    return enqueueResult(view, job, created, this.deps.clock.now());
   }
 
   status(tenant: TenantId, id: string): Promise<SendJob | undefined> {
     return this.deps.queue.get(tenant, id);
   }
 
+  /**
+   * The live snapshot where the tenant is scheduled. In leased mode another process may lead: then
+   * it is the leader's last published one (`view: 'stored'`, `at` says when), or an empty one
+   * (`view: 'unavailable'`) when no leader has published yet. Alerts are always read fresh.
+   */
   async snapshot(tenant: TenantId): Promise<BalancerSnapshot> {
-    const t = await this.tenant(tenant);
+    const alerts = await this.alertLog.list(tenant, { status: 'active' });
     const now = this.deps.clock.now();
-    const next = pickPhone(t.phoneList, now, { capApplies: true, newContact: true });
-    const nextPhone =
-      next.kind === 'phone'
-        ? next.phone.name
-        : (t.phoneList
-            .filter((p) => p.state === 'connected' && p.hasRoom(now))
-            .sort((a, b) => a.score(now) - b.score(now))[0]?.name ?? null);
-    let sending = 0;
-    for (const p of t.phoneList) if (p.busy) sending++;
-    const { due, waiting } = t.index.counts();
-    return {
-      tenantId: tenant,
-      at: now,
-      phones: t.phoneList.map((p) => p.snapshot(now)),
-      nextPhone,
-      queue: { queued: due, pending: waiting, sending },
-      alerts: await this.alertLog.list(tenant, { status: 'active' }),
-    };
+    if (!this.leased) return { ...liveSnapshot(await this.schedulers.get(tenant), tenant, now), alerts };
+    if (this.leased.isLeader) {
+      const t = await this.schedulers.get(tenant);
+      return { ...liveSnapshot(t, tenant, now), alerts, view: 'live' };
+    }
+    const stored = await this.leased.storedSnapshot(tenant);
+    if (stored) return { ...stored, alerts, view: 'stored' };
+    const empty = { queued: 0, pending: 0, sending: 0 };
+    return { tenantId: tenant, at: now, phones: [], nextPhone: null, queue: empty, alerts, view: 'unavailable' };
   }
 
   alerts(tenant: TenantId, query?: { status?: 'active' | 'resolved' }): Promise<Alert[]> {
@@ -185,17 +205,23 @@ export class LocalBalancer implements Balancer {
     return this.alertLog.resolve(tenant, id);
   }
 
-  /** Attaches an anti-ban channel added at runtime (a number connected from the dashboard) as a phone. */
+  /**
+   * Attaches an anti-ban channel added at runtime (a number connected from the dashboard) as a
+   * phone. In leased mode only the leader's schedulers take it (a new leader attaches the channels
+   * registered in its own process).
+   */
   async attachChannel(channel: Channel): Promise<void> {
     if (!channel.capabilities.antiBan) return;
-    const t = await this.tenant(channel.tenantId);
+    const running = this.running(channel.tenantId);
+    if (!running) return;
+    const t = await running;
     await t.attach(channel);
     t.pump();
   }
 
   /** Detaches the phone of a channel removed at runtime; false when it was not attached. */
   async detachChannel(channel: Channel): Promise<boolean> {
-    const t = this.tenants.get(channel.tenantId);
+    const t = this.schedulers.find(channel.tenantId);
     return t ? (await t).detach(channel.name) : false;
   }
 
@@ -205,20 +231,18 @@ export class LocalBalancer implements Balancer {
   }
 
   /** Resolves when nothing is in flight and nothing due can start now (tests and the simulator). */
-  async idle(): Promise<void> {
-    for (;;) {
-      const all = await Promise.all(this.tenants.values());
-      const active = all.flatMap((t) => [...t.active]);
-      if (active.length === 0) return;
-      await Promise.allSettled(active);
-    }
+  idle(): Promise<void> {
+    return this.schedulers.idle();
   }
 
-  /** Shutdown: starts nothing new, lets platform calls in flight finish; the rest stays stored for the next start. */
+  /**
+   * Shutdown: starts nothing new, lets platform calls in flight finish; the rest stays stored for
+   * the next start. In leased mode the lease is then released, so another process takes over at once.
+   */
   async drain(): Promise<void> {
     this.stopped = true;
-    const all = await Promise.all(this.tenants.values());
-    for (const t of all) t.stop();
+    if (this.leased) return this.leased.close();
+    this.schedulers.stopAll(false);
     await this.idle();
   }
 }

@@ -113,6 +113,28 @@ export const alertRulesSchema = z.strictObject({
 });
 export type AlertRules = z.output<typeof alertRulesSchema>;
 
+/**
+ * Leased mode: several processes on one shared store (PostgreSQL records + Redis kv). Only the
+ * process holding the kv lease `balancer:leader` schedules and sends; every process stores jobs and
+ * hands their ids to it through the OutboundTransport. Absent: one process, the direct path.
+ */
+export const distributedSchema = z
+  .strictObject({
+    /** How long the lease lives without renewal: a killed leader is replaced after at most this long. */
+    leaseMs: z.number().int().min(100).max(600_000).default(10_000),
+    /** How often the leader renews (and a follower tries to take over): at most half of `leaseMs`, default a third. */
+    renewEveryMs: z.number().int().min(10).max(600_000).optional(),
+    /** The leader's safety net: every this often it re-reads unfinished jobs newer than those it has seen. */
+    pollMs: z.number().int().min(10).max(600_000).default(5_000),
+    /** False: this process stores and hands over but never leads (a `web` process). */
+    leader: z.boolean().default(true),
+  })
+  .transform((d) => ({ ...d, renewEveryMs: d.renewEveryMs ?? Math.max(10, Math.floor(d.leaseMs / 3)) }))
+  .refine((d) => d.renewEveryMs * 2 <= d.leaseMs, {
+    error: 'renewEveryMs must be at most half of leaseMs (a renewal must land well before the lease ends)',
+  });
+export type DistributedOptions = z.output<typeof distributedSchema>;
+
 export const balancerOptionsSchema = z.strictObject({
   rules: rulesSchema.default(rulesSchema.parse({})),
   /** Per tenant (company) overrides. */
@@ -129,6 +151,8 @@ export const balancerOptionsSchema = z.strictObject({
   maxAttempts: z.number().int().positive().default(5),
   /** Sent and failed jobs are kept this long for the status API, then pruned. */
   retainMs: ms(365 * 86_400_000).default(30 * 86_400_000),
+  /** Set: leased mode for several worker processes (see `distributedSchema`). */
+  distributed: distributedSchema.optional(),
 });
 export type BalancerOptions = z.output<typeof balancerOptionsSchema>;
 

@@ -1,6 +1,7 @@
 import { ChannelError, type ChannelErrorKind } from '@smmbot/core';
 import { laneRules } from './dispatcher.js';
 import type { Entry } from './lanes.js';
+import { phoneDown } from './phone-events.js';
 import type { Phone } from './phones.js';
 import { between, typingMs } from './policy.js';
 import type { TenantBalancer } from './tenant.js';
@@ -56,12 +57,16 @@ export async function runCycle(t: TenantBalancer, e: Entry, phone: Phone | undef
   }
   try {
     const receipt = await t.gate.add(async () => {
+      // Stopped while waiting for the gate (shutdown, or the lease was lost): no new platform call.
+      // The job stays stored as it was, for the next start or the next leader.
+      if (t.stopped) return undefined;
       await queue.update(tenant, e.id, {
         state: 'sending',
         phone: channel.name,
         attempts: job.attempts + 1,
         updatedAt: clock.now(),
       });
+      if (t.stopped) return undefined;
       const r = await channel.send({ ...job.message, channel: channel.name });
       const sentAt = clock.now();
       await queue.update(tenant, e.id, { state: 'sent', sentAt, platformId: r.platformId, updatedAt: sentAt });
@@ -71,7 +76,7 @@ export async function runCycle(t: TenantBalancer, e: Entry, phone: Phone | undef
     const sentAt = receipt.sentAt;
     t.lastSentTo.set(e.recipient, sentAt);
     t.lastDoneTo.set(e.recipient, sentAt);
-    t.remember(receipt.platformId, e.id);
+    t.recent.remember(receipt.platformId, e.id);
     if (phone) {
       const streak = phone.stats.consecutiveFails > 0;
       phone.recordSent(sentAt);
@@ -114,7 +119,7 @@ async function onFailure(t: TenantBalancer, e: Entry, phone: Phone | undefined, 
     if (kind === 'banned' || kind === 'unauthorized') {
       const was = phone.state;
       phone.state = kind === 'banned' ? 'banned' : 'logged_out';
-      if (was !== phone.state) await t.phoneDown(phone, error);
+      if (was !== phone.state) await phoneDown(t, phone, error);
       // A reply must come from the number the customer wrote to; pool traffic moves on.
       if (e.sticky) retry = false;
     }

@@ -41,8 +41,20 @@ export class SchedulingIndex {
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   size = 0;
+  /** Ids of the entries held, when asked for (leased mode): off by default, 1M queued must stay small. */
+  private readonly ids: Set<string> | undefined;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    opts: { trackIds?: boolean } = {},
+  ) {
+    this.ids = opts.trackIds ? new Set() : undefined;
+  }
+
+  /** Whether an entry with this id is held; always false unless ids are tracked. */
+  has(id: string): boolean {
+    return this.ids?.has(id) ?? false;
+  }
 
   private lanesOf(group: string): Deque<Entry>[] {
     let lanes = this.groups.get(group);
@@ -61,6 +73,7 @@ export class SchedulingIndex {
   /** Adds an entry: due ones to the back (or front) of their lane, later ones to the heap. */
   add(e: Entry, group: string, now: number, front = false): void {
     this.size++;
+    this.ids?.add(e.id);
     if (e.notBefore > now) {
       this.waiting.push(e);
       return;
@@ -96,6 +109,7 @@ export class SchedulingIndex {
           }
           q.removeAt(0);
           this.size--;
+          this.ids?.delete(e.id);
           act(e, d);
         }
       }

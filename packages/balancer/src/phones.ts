@@ -135,6 +135,11 @@ export class Phone {
     return this.state !== 'banned' && this.state !== 'logged_out';
   }
 
+  /** The phone rests `delayMax × seniority` after a send at `at` (kept if it already rests longer). */
+  restAfter(at: number): void {
+    this.cooldownUntil = Math.max(this.cooldownUntil, at + phoneCooldownMs(this.rules.delayMaxMs, this.seniority(at)));
+  }
+
   recordSent(now: number): void {
     this.todaySent(now);
     this.stats.todaySent++;

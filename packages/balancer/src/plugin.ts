@@ -2,7 +2,8 @@ import { cachedFactory, ConfigError, definePlugin, Tokens } from '@smmbot/core';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { LocalBalancer } from './balancer.js';
-import { balancerOptionsSchema } from './config.js';
+import { balancerOptionsSchema, distributedSchema } from './config.js';
+import type { OutboundTransport } from './distributed/transport.js';
 import { StoreSendQueue } from './queue/store-queue.js';
 import type { SendQueue } from './queue/types.js';
 import { BalancerToken } from './types.js';
@@ -16,6 +17,15 @@ export const balancerPluginOptions = balancerOptionsSchema.extend({
       error: 'expected a SendQueue',
     })
     .optional(),
+  /**
+   * Leased mode: how stored job ids reach the leader across processes (`BullOutboundTransport` from
+   * `@smmbot/queue-bullmq`); default in-process. Code only.
+   */
+  transport: z
+    .custom<OutboundTransport>((v) => typeof v === 'object' && v !== null && 'submit' in v && 'consume' in v, {
+      error: 'expected an OutboundTransport',
+    })
+    .optional(),
 });
 
 /**
@@ -26,20 +36,38 @@ export const balancerPluginOptions = balancerOptionsSchema.extend({
 export const balancer = definePlugin({
   name: PLUGIN_NAME,
   options: balancerPluginOptions,
-  setup: ({ queue, ...options }) => {
+  setup: ({ queue, transport, ...configured }) => {
+    let warned = false;
     const create = cachedFactory((c: DependencyContainer) => {
       if (!c.isRegistered(Tokens.Store, true) || !c.isRegistered(Tokens.Kv, true)) {
         throw new ConfigError(`${PLUGIN_NAME} needs a storage plugin (jobs are stored before they are acknowledged)`);
       }
       const store = c.resolve(Tokens.Store);
+      const logger = c.resolve(Tokens.Logger).child({ plugin: PLUGIN_NAME });
+      // Scaled out (web/worker processes), the outbox runs leased even when not configured so, and a
+      // `web` process never leads. The role is known from the engine's construction.
+      const role = c.isRegistered(Tokens.Role, true) ? c.resolve(Tokens.Role) : 'all';
+      let options = configured;
+      if (role !== 'all') {
+        const distributed = options.distributed ?? distributedSchema.parse({});
+        options = { ...options, distributed: { ...distributed, leader: distributed.leader && role !== 'web' } };
+        if (!transport && !warned) {
+          warned = true;
+          logger.warn(
+            { role },
+            'balancer: no outbound transport across processes; the leader finds jobs stored elsewhere by its rescan only (pollMs)',
+          );
+        }
+      }
       return new LocalBalancer({
         options,
         queue: queue ?? new StoreSendQueue(store),
         kv: c.resolve(Tokens.Kv),
         store,
         clock: c.resolve(Tokens.Clock),
-        logger: c.resolve(Tokens.Logger).child({ plugin: PLUGIN_NAME }),
+        logger,
         channels: c.resolve(Tokens.Channels),
+        ...(transport ? { transport } : {}),
       });
     });
     return {
@@ -52,7 +80,7 @@ export const balancer = definePlugin({
         ctx.hooks.boot.tap('recover', async () => {
           const b = create(ctx.container);
           await b.start(ctx.tenants);
-          const retain = options.retainMs;
+          const retain = configured.retainMs;
           for (const tenant of ctx.tenants) await b.prune(tenant, retain);
         });
       },

@@ -1,13 +1,4 @@
-import type {
-  Channel,
-  ChannelRegistry,
-  Clock,
-  DeliveryEvent,
-  KeyValueStore,
-  LinkStatus,
-  Logger,
-  TenantId,
-} from '@smmbot/core';
+import type { Channel, ChannelRegistry, Clock, KeyValueStore, Logger, TenantId } from '@smmbot/core';
 import PQueue from 'p-queue';
 import type { AlertLog } from './alerts.js';
 import { type BalancerOptions, type Rules, resolveRules } from './config.js';
@@ -15,6 +6,7 @@ import { type Decision, decide, LANES, SchedulingIndex } from './dispatcher.js';
 import { SendWindow } from './hours.js';
 import type { Entry } from './lanes.js';
 import { freshStats, Phone, type PhoneStats } from './phones.js';
+import { onDelivery, onLink, RecentSends } from './phone-events.js';
 import { utcDay } from './policy.js';
 import { recipientOf, type SendQueue } from './queue/types.js';
 import { runCycle } from './cycle.js';
@@ -58,6 +50,8 @@ export class TenantBalancer {
   /** Recipient → when the last send to them completed (the in-flight marker above can hide it). */
   readonly lastDoneTo = new Map<string, number>();
   readonly active = new Set<Promise<void>>();
+  /** Ids of the jobs in a send cycle (out of the index, not finished yet). */
+  private readonly sending = new Set<string>();
   readonly gate: PQueue;
   private readonly directBusy = new Set<string>();
   companyDay = { day: -1, count: 0 };
@@ -76,7 +70,8 @@ export class TenantBalancer {
   constructor(readonly deps: TenantDeps) {
     this.rules = resolveRules(deps.options, deps.tenant);
     this.window = this.rules.workingHours ? new SendWindow(this.rules.workingHours) : undefined;
-    this.index = new SchedulingIndex(deps.clock);
+    // Leased mode admits ids from a transport and a rescan: the index must know which it holds.
+    this.index = new SchedulingIndex(deps.clock, { trackIds: deps.options.distributed !== undefined });
     this.gate = new PQueue({ concurrency: deps.options.maxInFlightSends });
   }
 
@@ -101,7 +96,9 @@ export class TenantBalancer {
     };
     let recovered = 0;
     for await (const job of queue.unfinished(tenant)) {
-      // A job found `sending` may or may not have reached the platform: it goes again, same id.
+      // A job found `sending` may or may not have reached the platform: it goes again, same id,
+      // and its phone rests as if it had sent it then.
+      if (job.state === 'sending' && job.phone !== undefined) this.phones.get(job.phone)?.restAfter(job.updatedAt);
       this.index.add(this.entryOf(job), this.groupOf(this.entryOf(job)), now);
       recovered++;
     }
@@ -119,12 +116,14 @@ export class TenantBalancer {
     const stats = stored ?? freshStats(clock.now(), registeredAt);
     if (registeredAt !== undefined) stats.registeredAt = registeredAt;
     const phone = new Phone(channel, resolveRules(options, tenant, channel.name), stats);
+    // The rest after the phone's last send holds across a restart or a change of leader.
+    if (stats.lastSentAt !== null) phone.restAfter(stats.lastSentAt);
     if (!stored) await this.savePhone(phone);
     this.phones.set(channel.name, phone);
     this.phoneList = [...this.phones.values()];
     const listeners: (() => void)[] = [];
-    if (channel.onLink) listeners.push(channel.onLink((status) => void this.onLink(phone, status)));
-    if (channel.onDelivery) listeners.push(channel.onDelivery((event) => void this.onDelivery(phone, event)));
+    if (channel.onLink) listeners.push(channel.onLink((status) => void onLink(this, phone, status)));
+    if (channel.onDelivery) listeners.push(channel.onDelivery((event) => void onDelivery(this, phone, event)));
     this.unsubscribe.set(channel.name, listeners);
     return phone;
   }
@@ -157,10 +156,18 @@ export class TenantBalancer {
     return SchedulingIndex.groupOf(e, (c) => this.phones.has(c));
   }
 
-  enqueue(job: SendJob): void {
+  /** True while the job is in the index or being sent: admitting it again would send it twice. */
+  holds(id: string): boolean {
+    return this.sending.has(id) || this.index.has(id);
+  }
+
+  /** Schedules a stored job; false when stopped or already held (leased mode may be handed an id twice). */
+  admit(job: SendJob): boolean {
+    if (this.stopped || this.holds(job.id)) return false;
     const e = this.entryOf(job);
     this.index.add(e, this.groupOf(e), this.deps.clock.now());
     this.pump();
+    return true;
   }
 
   /** Puts an entry back: at the front of its lane when due now (requeue-front), else by time. */
@@ -256,7 +263,9 @@ export class TenantBalancer {
     if (phone) phone.busy = true;
     else this.directBusy.add(e.channel);
     if (e.lane !== 0) this.companyInFlight.add(e.id);
+    this.sending.add(e.id);
     const cycle = runCycle(this, e, phone, prev).finally(() => {
+      this.sending.delete(e.id);
       this.companyInFlight.delete(e.id);
       if (phone) phone.busy = false;
       else this.directBusy.delete(e.channel);
@@ -274,82 +283,10 @@ export class TenantBalancer {
     }
   }
 
-  /** A phone connected, dropped, or was banned/logged out: alerts, rerouting, and a new pass. */
-  private async onLink(phone: Phone, status: LinkStatus): Promise<void> {
-    const was = phone.state;
-    phone.state = status.state;
-    const { tenant, alerts } = this.deps;
-    if ((status.state === 'banned' || status.state === 'logged_out') && was !== status.state) {
-      await this.phoneDown(phone, status.reason ?? status.state);
-    } else if (status.state === 'connected' && (was === 'banned' || was === 'logged_out')) {
-      await alerts.phoneRecovered(tenant, phone.name);
-    }
-    this.pump();
-  }
-
   /** Platform ids of recent sends → job ids, so a late failure (a NACK) finds its job. */
-  readonly recent = new Map<string, string>();
+  readonly recent = new RecentSends();
 
-  remember(platformId: string | undefined, jobId: string): void {
-    if (!platformId) return;
-    this.recent.set(platformId, jobId);
-    if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
-  }
-
-  /** A message the platform accepted failed later: it counts against the phone; 463 locks new contacts. */
-  private async onDelivery(phone: Phone, event: DeliveryEvent): Promise<void> {
-    if (event.status !== 'failed') return;
-    const { tenant, alerts, clock } = this.deps;
-    phone.recordFailure();
-    if (event.code === 463) {
-      phone.timelockUntil = event.until ?? clock.now() + 86_400_000;
-      await alerts.raise(
-        tenant,
-        'timelock',
-        'warning',
-        phone.name,
-        `${phone.name} may not message new contacts for now (463)`,
-      );
-    }
-    const jobId = this.recent.get(event.platformId);
-    if (jobId)
-      await this.persist(jobId, {
-        state: 'failed',
-        error: `platform reported failure${event.code ? ` ${event.code}` : ''}`,
-      });
-    await this.savePhone(phone);
-    await alerts.afterFailure(tenant, phone);
-    this.pump();
-  }
-
-  /** Immediate critical alert, then which phone takes over (or that none can). */
-  async phoneDown(phone: Phone, reason: string): Promise<void> {
-    const { tenant, alerts, clock } = this.deps;
-    const type = phone.state === 'banned' ? 'banned' : 'logged_out';
-    await alerts.raise(tenant, type, 'critical', phone.name, `${phone.name} ${type.replace('_', ' ')}: ${reason}`);
-    const now = clock.now();
-    const successor = this.phoneList
-      .filter((p) => p !== phone && p.alive && p.state === 'connected')
-      .sort((a, b) => a.score(now) - b.score(now))[0];
-    if (successor) {
-      await alerts.raise(
-        tenant,
-        'switched_to',
-        'info',
-        phone.name,
-        `traffic from ${phone.name} now goes to ${successor.name}`,
-      );
-    } else {
-      await alerts.raise(
-        tenant,
-        'no_phone',
-        'critical',
-        phone.name,
-        `${phone.name} is down and no other phone is available`,
-      );
-    }
-  }
-
+  /** Stops at once: no new decision or platform call; calls in flight finish and record their outcome. */
   stop(): void {
     this.stopped = true;
     this.onStop();

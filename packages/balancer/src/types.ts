@@ -93,6 +93,11 @@ export interface BalancerSnapshot {
   nextPhone: string | null;
   queue: { queued: number; pending: number; sending: number };
   alerts: Alert[];
+  /**
+   * Leased mode only: `live` from this process (the leader); `stored`, the leader's last published
+   * snapshot (`at` says when); `unavailable`, no leader has published one (phones empty).
+   */
+  view?: 'live' | 'stored' | 'unavailable';
 }
 
 /** The balancer's public face: an Outbox, plus what the send API and the dashboard need. */

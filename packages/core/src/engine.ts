@@ -1,22 +1,21 @@
-import { type DependencyContainer, container as globalContainer, type InjectionToken } from 'tsyringe';
+import { type DependencyContainer, container as globalContainer } from 'tsyringe';
 import type { BotConfig } from './config/bot-config.js';
 import { ChannelRegistry } from './channel.js';
 import { type Clock, SystemClock } from './clock.js';
 import { ConversationQueue } from './conversation-queue.js';
 import { SmmbotError } from './errors.js';
 import { HttpRoutes } from './http.js';
+import { registerEngineDefaults } from './engine-defaults.js';
+import type { InboundQueue } from './inbound-queue.js';
 import { Inbox } from './inbox.js';
 import { installErrorInterceptors, scopedHooks } from './hook-runtime.js';
 import { createHooks, type EngineHooks } from './hooks.js';
 import { createLogger, type Logger } from './logger.js';
 import type { InboundMessage } from './message.js';
-import { LocalScheduler } from './local-scheduler.js';
-import { DirectOutbox } from './outbox.js';
-import { type BotPlugin, flattenPlugins, type PluginInput, sortPlugins } from './plugin.js';
+import { type BotPlugin, type EngineRole, flattenPlugins, type PluginInput, sortPlugins } from './plugin.js';
 import type { TenantId } from './storage.js';
-import { KvTenantConfig } from './tenant-config.js';
 import { Tokens } from './tokens.js';
-import { TurnRunner, type TurnResult } from './turn-runner.js';
+import { DEFAULT_CLAIM_LEASE_MS, TurnRunner, type TurnResult } from './turn-runner.js';
 
 export interface EngineOptions {
   plugins?: PluginInput[];
@@ -30,7 +29,21 @@ export interface EngineOptions {
   dedupeTtlMs?: number;
   /** The tenants this engine serves (from the host config); plugins that run per-tenant jobs read it. */
   tenants?: TenantId[];
+  /**
+   * What this process does when scaled out (see `EngineRole`); default `all`. `web` needs a shared
+   * inbound queue (`Tokens.InboundQueue`, e.g. `@smmbot/queue-bullmq`).
+   */
+  role?: EngineRole;
+  /**
+   * How long a turn's claim on a message lives unless renewed (it is renewed while the turn runs):
+   * after a worker dies mid-turn, another takes the message this soon. Default 30 s.
+   */
+  claimLeaseMs?: number;
+  /** A claim is renewed at most this long; a turn hung longer is given up. Default 5 min. */
+  maxTurnMs?: number;
 }
+
+const DEFAULT_MAX_TURN_MS = 5 * 60_000;
 
 type EngineState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -48,6 +61,7 @@ export class Engine {
   private readonly queue: ConversationQueue;
   private runner?: TurnRunner;
   private inbox?: Inbox;
+  private inboundQueue?: InboundQueue;
   private state: EngineState = 'created';
   private readonly abort = new AbortController();
 
@@ -59,8 +73,10 @@ export class Engine {
     installErrorInterceptors(this.hooks);
     this.container.register(Tokens.Clock, { useValue: this.clock });
     this.container.register(Tokens.Logger, { useValue: this.logger });
+    this.container.register(Tokens.Hooks, { useValue: this.hooks });
     this.container.register(Tokens.Channels, { useValue: new ChannelRegistry() });
     this.container.register(Tokens.Http, { useValue: new HttpRoutes() });
+    this.container.register(Tokens.Role, { useValue: options.role ?? 'all' });
     if (options.plugins) this.use(...options.plugins);
   }
 
@@ -112,6 +128,11 @@ export class Engine {
     return this.state === 'running';
   }
 
+  /** This process's role when scaled out (`all` unless the host said otherwise). */
+  get role(): EngineRole {
+    return this.options.role ?? 'all';
+  }
+
   /** Registers and applies plugins in order, then runs `boot` taps and starts the channels. */
   async start(): Promise<void> {
     if (this.state !== 'created')
@@ -121,22 +142,17 @@ export class Engine {
     for (const plugin of ordered) {
       plugin.register?.(plugin.tenant ? this.forTenant(plugin.tenant) : this.container, { tenant: plugin.tenant });
     }
-    this.requireStorage();
-    if (!this.container.isRegistered(Tokens.Outbox, true)) {
-      this.container.register(Tokens.Outbox, { useValue: new DirectOutbox(this.channels, this.clock) });
-    }
+    const inboundQueue = registerEngineDefaults(this.container, {
+      clock: this.clock,
+      logger: this.logger,
+      hooks: this.hooks,
+      channels: this.channels,
+      role: this.role,
+      botConfig: this.options.botConfig,
+      claimLeaseMs: this.claimLeaseMs,
+      maxTurnMs: this.maxTurnMs,
+    });
     const kv = this.container.resolve(Tokens.Kv);
-    if (!this.container.isRegistered(Tokens.TenantConfig, true)) {
-      const base = this.options.botConfig ?? (() => ({}));
-      const secrets = this.container.isRegistered(Tokens.Secrets, true)
-        ? this.container.resolve(Tokens.Secrets)
-        : undefined;
-      this.container.register(Tokens.TenantConfig, { useValue: new KvTenantConfig(kv, base, secrets) });
-    }
-    if (!this.container.isRegistered(Tokens.Scheduler, true)) {
-      const deps = { clock: this.clock, kv, hooks: this.hooks, logger: this.logger };
-      this.container.register(Tokens.Scheduler, { useValue: new LocalScheduler(deps) });
-    }
     for (const plugin of ordered) {
       plugin.apply?.({
         hooks: scopedHooks(this.hooks, plugin),
@@ -147,6 +163,8 @@ export class Engine {
         accept: (message) => this.accept(message),
         tenants: this.tenantIds,
         addTenant: (tenant) => this.addTenant(tenant),
+        containerFor: (tenant) => this.forTenant(tenant),
+        role: this.role,
       });
     }
     this.runner = new TurnRunner({
@@ -160,21 +178,37 @@ export class Engine {
       lexicon: this.container.isRegistered(Tokens.CommandLexicon, true)
         ? this.container.resolve(Tokens.CommandLexicon)
         : undefined,
-      claimTtlMs: 5 * 60_000,
+      claimTtlMs: this.maxTurnMs,
+      claimLeaseMs: this.claimLeaseMs,
       doneTtlMs: this.options.dedupeTtlMs ?? 24 * 60 * 60_000,
     });
-    this.inbox = new Inbox(this.container.resolve(Tokens.Store), {
+    const inbox = new Inbox(this.container.resolve(Tokens.Store), {
       clock: this.clock,
       logger: this.logger,
-      handle: (m) => this.handle(m),
+      handle: (m) => this.runTurn(m),
+      queue: inboundQueue,
     });
+    this.inbox = inbox;
+    this.inboundQueue = inboundQueue;
     await this.hooks.boot.promise({ signal: this.abort.signal });
     for (const channel of this.channels.all()) await channel.start?.();
-    if (this.container.isRegistered(Tokens.Scheduler, true)) this.container.resolve(Tokens.Scheduler).start();
+    const works = this.role !== 'web';
+    if (works && this.container.isRegistered(Tokens.Scheduler, true)) this.container.resolve(Tokens.Scheduler).start();
     this.state = 'running';
-    const replayed = await this.inbox.replay(this.tenantIds);
-    if (replayed > 0) this.logger.warn({ replayed }, 'replaying messages accepted before the last stop');
-    this.logger.info({ plugins: ordered.map((p) => p.name) }, 'engine started');
+    if (works) {
+      await inboundQueue.start((job) => inbox.run(job));
+      const replayed = await inbox.replay(this.tenantIds);
+      if (replayed > 0) this.logger.warn({ replayed }, 'replaying messages accepted before the last stop');
+    }
+    this.logger.info({ plugins: ordered.map((p) => p.name), role: this.role }, 'engine started');
+  }
+
+  private get maxTurnMs(): number {
+    return this.options.maxTurnMs ?? DEFAULT_MAX_TURN_MS;
+  }
+
+  private get claimLeaseMs(): number {
+    return Math.min(this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, this.maxTurnMs);
   }
 
   /**
@@ -185,14 +219,23 @@ export class Engine {
     if (this.state !== 'running' || !this.runner) {
       return Promise.reject(new SmmbotError('E_UNAVAILABLE', `engine is ${this.state}; not accepting messages`));
     }
+    return this.runTurn(message);
+  }
+
+  /** `handle` for the inbound queue: a job it took before the stop began still runs during the drain. */
+  private runTurn(message: InboundMessage): Promise<TurnResult> {
     const runner = this.runner;
+    if (!runner || (this.state !== 'running' && this.state !== 'stopping')) {
+      return Promise.reject(new SmmbotError('E_UNAVAILABLE', `engine is ${this.state}; not running turns`));
+    }
     const key = `${message.tenantId}\u0000${message.channel}\u0000${message.chat.id}`;
     return this.queue.run(key, () => runner.run(message));
   }
 
   /**
-   * For webhooks: stores the message durably and resolves, so the platform can be acknowledged at
-   * once; the turn runs in the background (a crash before it ends is replayed at the next start).
+   * For webhooks: stores the message durably, queues it and resolves, so the platform can be
+   * acknowledged at once; the turn runs in the background, in this process or (with a shared
+   * inbound queue) on a worker. A crash before it ends is retried or replayed at the next start.
    */
   async accept(message: InboundMessage): Promise<void> {
     if (this.state !== 'running' || !this.inbox) {
@@ -208,7 +251,8 @@ export class Engine {
     this.state = 'stopping';
     this.abort.abort();
     if (wasRunning) {
-      await this.inbox?.drain();
+      // Take no new inbound jobs and finish the turns they started, then the rest of the turns.
+      await this.inboundQueue?.drain();
       await this.queue.close();
       if (this.container.isRegistered(Tokens.Scheduler, true)) await this.container.resolve(Tokens.Scheduler).stop();
       // The outbox finishes its platform calls while the channels are still up.
@@ -216,6 +260,7 @@ export class Engine {
       for (const channel of this.channels.all())
         await channel.stop?.().catch((err) => this.logger.warn({ err }, 'channel stop failed'));
       await this.hooks.shutdown.promise();
+      await this.inboundQueue?.stop().catch((err) => this.logger.warn({ err }, 'inbound queue stop failed'));
     }
     for (const scope of [...this.tenants.values(), this.container]) {
       if (scope.isRegistered(Tokens.Panel, false)) await scope.resolve(Tokens.Panel).close?.();
@@ -224,21 +269,6 @@ export class Engine {
     if (this.container.isRegistered(Tokens.Kv, true)) await this.container.resolve(Tokens.Kv).close();
     this.state = 'stopped';
     this.logger.info('engine stopped');
-  }
-
-  private requireStorage(): void {
-    const required: [InjectionToken<unknown>, string][] = [
-      [Tokens.Kv, 'key-value store'],
-      [Tokens.Store, 'record store'],
-    ];
-    for (const [token, what] of required) {
-      if (!this.container.isRegistered(token, true)) {
-        throw new SmmbotError(
-          'E_CONFIG_INVALID',
-          `no ${what} is registered: add a storage plugin such as @smmbot/storage-sqlite or @smmbot/storage-memory`,
-        );
-      }
-    }
   }
 }
 

@@ -32,6 +32,8 @@ export * from './storage-guards.js';
 export * from './roles.js';
 export * from './rules/index.js';
 export * from './inbox.js';
+export * from './inbound-queue.js';
+export * from './turn-claim.js';
 export * from './webhook-intake.js';
 export * from './listeners.js';
 export * from './http-guard.js';

@@ -37,6 +37,14 @@ export type PluginHooks = {
     : PluginTap<ArgsOf<EngineHooks[K]>, ResultOf<EngineHooks[K]>>;
 };
 
+/**
+ * What an engine process does when a deployment is scaled out. `all` (the default, one process):
+ * everything. `web`: takes webhooks (stores each message and queues it) and serves HTTP, but runs no
+ * turns from the inbound queue, no scheduled jobs and no outbox sending. `worker`: runs the turns,
+ * the scheduled jobs and the outbox. Several `web` and `worker` processes share one store and queue.
+ */
+export type EngineRole = 'all' | 'web' | 'worker';
+
 /** What `apply` receives: tap-only hooks and the shared services. */
 export interface PluginContext {
   hooks: PluginHooks;
@@ -51,6 +59,16 @@ export interface PluginContext {
   tenants: readonly string[];
   /** Serves a workspace created at runtime (signup); `tenantAdded` taps set it up. */
   addTenant(tenant: string): Promise<boolean>;
+  /**
+   * The tenant's own container: what per-tenant plugins registered (its panel, its AI), falling back
+   * to `container`. Work that runs outside a turn (scheduled jobs) resolves tenant services here.
+   */
+  containerFor(tenant: string): DependencyContainer;
+  /**
+   * This process's role. Background work (leading the outbox, sending, scheduled jobs) belongs to
+   * `all` and `worker`; a plugin skips it under `web`.
+   */
+  role: EngineRole;
 }
 
 /** A plugin object (Vite's shape): a name, optional ordering and two optional phases. */

@@ -27,8 +27,16 @@ export interface JobRun {
   signal: AbortSignal;
 }
 
+/**
+ * Runs recurring jobs. The default (`LocalScheduler`) runs them on the engine's clock in this
+ * process; a shared one (`@smmbot/queue-bullmq`) runs each due slot on one of several workers. The
+ * engine calls `start` only in the `all` and `worker` roles; `schedule` may be called in any role.
+ */
 export interface Scheduler {
-  /** Adds or replaces a job (same id + tenant replaces). */
+  /**
+   * Adds or replaces a job (same id + tenant replaces). Idempotent: every process of a deployment
+   * may schedule the same jobs at boot, and a shared scheduler keeps one schedule per job.
+   */
   schedule(job: JobSpec): void;
   unschedule(jobId: string, tenantId?: TenantId): void;
   /** Runs a job now, under its lock, as if it were due. Resolves false if another holder had the lock. */

@@ -4,7 +4,10 @@ import type { ChannelRegistry } from './channel.js';
 import type { CommandLexicon } from './commands/types.js';
 import type { Clock } from './clock.js';
 import type { Authenticator, HttpRoutes } from './http.js';
+import type { EngineHooks } from './hooks.js';
+import type { InboundQueue } from './inbound-queue.js';
 import type { Logger } from './logger.js';
+import type { EngineRole } from './plugin.js';
 import type { SecretBox } from './secrets.js';
 import type { Outbox } from './outbox.js';
 import type { PanelClient } from './panel/index.js';
@@ -26,6 +29,18 @@ export const Tokens = {
   Logger: Symbol('smmbot.Logger') as InjectionToken<Logger>,
   Outbox: Symbol('smmbot.Outbox') as InjectionToken<Outbox>,
   Scheduler: Symbol('smmbot.Scheduler') as InjectionToken<Scheduler>,
+  /**
+   * Where accepted webhook messages go to be handled: in this process by default; a shared queue
+   * (`@smmbot/queue-bullmq`) lets `web` processes accept and `worker` processes run the turns.
+   */
+  InboundQueue: Symbol('smmbot.InboundQueue') as InjectionToken<InboundQueue>,
+  /**
+   * The engine's hooks, for a service that runs them (a Scheduler calls the `schedule` taps).
+   * Plugins tap hooks through their apply context, not through this.
+   */
+  Hooks: Symbol('smmbot.Hooks') as InjectionToken<EngineHooks>,
+  /** This process's role (`all`, `web`, `worker`), known from construction: services built in `register` read it. */
+  Role: Symbol('smmbot.Role') as InjectionToken<EngineRole>,
   Http: Symbol('smmbot.Http') as InjectionToken<HttpRoutes>,
   /** Checks sessions for routes with `auth` (the workspaces plugin provides it). */
   Authenticator: Symbol('smmbot.Authenticator') as InjectionToken<Authenticator>,

@@ -10,9 +10,14 @@ import type { InboundMessage, OutboundMessage } from './message.js';
 import type { Outbox } from './outbox.js';
 import type { KeyValueStore } from './storage.js';
 import type { TenantConfigSource } from './tenant-config.js';
+import { type TurnLease, TurnClaims } from './turn-claim.js';
 import type { Outcome, ReplyDraft, Turn, TurnServices } from './turn.js';
 
-export type TurnStatus = 'answered' | 'silent' | 'dropped' | 'duplicate' | 'failed';
+/**
+ * `duplicate`: handled already; `in_progress`: another worker holds a live claim on the message (its
+ * turn is running), so nothing happened here and the caller should try again after the claim's lease.
+ */
+export type TurnStatus = 'answered' | 'silent' | 'dropped' | 'duplicate' | 'in_progress' | 'failed';
 
 export interface TurnResult {
   turnId: string;
@@ -32,23 +37,38 @@ export interface TurnRunnerDeps {
   logger: Logger;
   config: TenantConfigSource;
   containerFor(tenant: string): DependencyContainer;
-  /** In-flight claims expire after this, so a crash mid-turn does not lose the message for good. */
+  /**
+   * The longest a turn holds its claim on a message: the claim is renewed while the turn runs, up to
+   * this; a turn hung longer is given up, so the message is not lost for good.
+   */
   claimTtlMs: number;
+  /**
+   * How long a claim lives unless renewed (default 30 s, at most `claimTtlMs`): after a worker dies
+   * mid-turn, another may take the message this soon.
+   */
+  claimLeaseMs?: number;
   /** Handled message ids are remembered this long, so redeliveries are never answered twice. */
   doneTtlMs: number;
   /** Tenant command words for the parser, when a plugin registered them. */
   lexicon?: CommandLexicon;
 }
 
+/** How long a turn's claim lives unless renewed, when the engine does not say. */
+export const DEFAULT_CLAIM_LEASE_MS = 30_000;
+
 /** Runs one inbound message through dedupe → inbound → verify → command → reply → outbox. */
 export class TurnRunner {
   private readonly services = new Map<string, TurnServices>();
   private readonly parseCache = new Map<string, { words: unknown; options: ParseOptions }>();
+  private readonly claims: TurnClaims;
 
-  constructor(private readonly deps: TurnRunnerDeps) {}
+  constructor(private readonly deps: TurnRunnerDeps) {
+    const leaseMs = Math.min(deps.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS, deps.claimTtlMs);
+    this.claims = new TurnClaims(deps, { leaseMs, maxTurnMs: deps.claimTtlMs, doneTtlMs: deps.doneTtlMs });
+  }
 
   async run(message: InboundMessage): Promise<TurnResult> {
-    const { kv, logger } = this.deps;
+    const { logger } = this.deps;
     const turnId = randomUUID();
     const bindings = { tenant: message.tenantId, channel: message.channel, msgId: message.id, turn: turnId };
     // The child logger is made on first use: most turns log one line, which can carry the bindings.
@@ -57,11 +77,12 @@ export class TurnRunner {
       child ??= logger.child(bindings);
       return child;
     };
-    const dedupeKey = `dedupe:${message.channel}:${message.id}`;
-    if (!(await kv.setIfAbsent(message.tenantId, dedupeKey, 'processing', this.deps.claimTtlMs))) {
-      logger.debug(bindings, 'duplicate delivery ignored');
-      return { turnId, status: 'duplicate', reason: 'duplicate', replies: [] };
+    const claim = await this.claims.claim(message.tenantId, message.channel, message.id, lazyLog);
+    if (claim.kind !== 'owned') {
+      logger.debug(bindings, claim.kind === 'duplicate' ? 'duplicate delivery ignored' : 'message is being handled');
+      return { turnId, status: claim.kind, reason: claim.kind, replies: [] };
     }
+    const lease = claim.lease;
     const replies: OutboundMessage[] = [];
     let turn: Turn | undefined;
     try {
@@ -72,15 +93,17 @@ export class TurnRunner {
           ? { ...processed, status: 'silent' as const, reason: processed.reason ?? 'silent' }
           : processed;
       await this.settle(turn, result);
-      await kv.set(message.tenantId, dedupeKey, 'done', this.deps.doneTtlMs);
+      await lease.done();
       const fields = { status: result.status, reason: result.reason, replies: replies.length };
       if (child) child.info(fields, 'turn handled');
       else logger.info({ ...bindings, ...fields }, 'turn handled');
       return result;
     } catch (thrown) {
-      const failed = await this.fail(thrown, { turnId, message, turn, log: lazyLog(), replies, dedupeKey });
+      const failed = await this.fail(thrown, { turnId, message, turn, log: lazyLog(), replies, lease });
       if (turn) await this.settle(turn, failed);
       return failed;
+    } finally {
+      lease.stop();
     }
   }
 
@@ -203,7 +226,7 @@ export class TurnRunner {
       turn?: Turn;
       log: Logger;
       replies: OutboundMessage[];
-      dedupeKey: string;
+      lease: TurnLease;
     },
   ): Promise<TurnResult> {
     const error = toSmmbotError(thrown);
@@ -216,7 +239,7 @@ export class TurnRunner {
     }
     if (ctx.turn?.silent) {
       // A silent group gets no replies, not even an apology; the error is logged above.
-      await this.deps.kv.set(ctx.message.tenantId, ctx.dedupeKey, 'done', this.deps.doneTtlMs);
+      await ctx.lease.done();
       return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
     }
     const draft: ReplyDraft = { text: error.customerMessage, template: 'error' };
@@ -232,11 +255,11 @@ export class TurnRunner {
     try {
       await this.send(apology, ctx.log);
       ctx.replies.push(apology);
-      await this.deps.kv.set(ctx.message.tenantId, ctx.dedupeKey, 'done', this.deps.doneTtlMs);
+      await ctx.lease.done();
     } catch (sendError) {
-      // Nothing reached the customer: forget the claim so a redelivery can try again.
+      // Nothing reached the customer: free the claim so a redelivery or a retry can try again.
       ctx.log.error({ err: sendError }, 'could not deliver the error reply');
-      await this.deps.kv.delete(ctx.message.tenantId, ctx.dedupeKey).catch(() => undefined);
+      await ctx.lease.abandon().catch(() => undefined);
     }
     return { turnId: ctx.turnId, status: 'failed', reason: error.code, replies: ctx.replies, error };
   }

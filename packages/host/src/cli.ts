@@ -17,7 +17,8 @@ const USAGE = `smmbot — support bots for SMM panels
 Usage: smmbot <command> [options]
 
 Commands:
-  start            run the host (with no config file: SQLite in ./.smmbot, web chat on http://localhost:3000)
+  start [--role all|web|worker]
+                   run the host (with no config file: SQLite in ./.smmbot, web chat on http://localhost:3000)
   chat             talk to the bot in this terminal
   doctor           check config, storage, panel and channels, and say what is wrong
   parse "<text>"   print how a message is parsed, as JSON
@@ -35,6 +36,8 @@ Options:
       --host <addr>     HTTP address to bind (default 127.0.0.1)
       --tenant <id>     the tenant a command acts on (default: the config's first)
       --limit <n>       how many results to print (services; default 20)
+      --role <r>        start: all (default), web (webhooks, API, dashboard) or worker (turns, jobs, outbox);
+                        web and worker need redis + PostgreSQL in the config (docs/deployment.md)
   -h, --help            this text
 `;
 
@@ -53,7 +56,14 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const ctx = createCliContext(
-    { config: values.config, port: values.port, host: values.host, tenant: values.tenant, limit: values.limit },
+    {
+      config: values.config,
+      port: values.port,
+      host: values.host,
+      tenant: values.tenant,
+      limit: values.limit,
+      role: values.role,
+    },
     { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) },
   );
   switch (command) {
@@ -95,6 +105,7 @@ function parse(argv: string[]) {
       host: { type: 'string' },
       tenant: { type: 'string' },
       limit: { type: 'string' },
+      role: { type: 'string' },
       pairing: { type: 'string' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },

@@ -8,8 +8,8 @@ import {
   SecretBox,
   Tokens,
 } from '@smmbot/core';
-import { memoryStorage } from '@smmbot/storage-memory';
-import { sqliteStorage } from '@smmbot/storage-sqlite';
+import { scaleOutParts } from './scale-out.js';
+import { storagePlugins } from './storage.js';
 import { webchat, workspaceWebchat } from '@smmbot/channel-webchat';
 import { billing, type TenantServicesFn } from '@smmbot/billing';
 import { workspaces } from '@smmbot/workspaces';
@@ -46,12 +46,7 @@ export async function composeEngine(
 ): Promise<Engine> {
   const { cwd, logger } = options;
   const dataDir = path.resolve(cwd, config.dataDir);
-  const storage =
-    config.storage.driver === 'memory'
-      ? memoryStorage()
-      : sqliteStorage({
-          path: config.storage.path === ':memory:' ? ':memory:' : path.resolve(cwd, config.storage.path),
-        });
+  const storage = storagePlugins(config, cwd);
 
   // Each workspace's own panel, for billing's health report (the engine exists once composed).
   let composed: Engine | undefined;
@@ -81,20 +76,24 @@ export async function composeEngine(
   const secret = loadSecretKey(config.secretKey, dataDir);
 
   const botConfigs = new Map(config.tenants.map((t) => [t.id, t.botConfig ?? {}]));
+  // With `redis`: BullMQ queues shared by every process (docs/deployment.md).
+  const scaled = scaleOutParts(config, logger);
   const engine = createEngine({
     logger,
+    role: config.role,
     concurrency: config.concurrency,
     tenants: config.tenants.map((t) => t.id),
     botConfig: (tenant) => botConfigs.get(tenant) ?? {},
     plugins: [
       storage,
+      scaled.plugins,
       hasWebchat ? [] : webchat({ tenant: config.tenants[0]?.id ?? 'default' }),
       listed,
       // The full support workflow (verification, ownership, eligibility, dispatch, logs, admin commands),
       // unless the config lists it with its own options.
       hasSupport ? [] : support(),
       // Every reply and broadcast goes through the durable outbox and the phone balancer.
-      hasBalancer ? [] : balancer(),
+      hasBalancer ? [] : balancer(scaled.transport ? { transport: scaled.transport } : {}),
       // The send API (keys from `smmbot keys create`), customer-reply webhooks and auto-replies.
       hasSendApi ? [] : sendApi(),
       // Sign-up and sign-in (phone + OTP; the code is printed in this log until a WhatsApp number is

@@ -233,7 +233,7 @@ describe('loadHostConfig: validation errors', () => {
         'http:',
         '  port: 99999',
         'storage:',
-        '  driver: postgres',
+        '  driver: mysql',
         'tenants:',
         '  - id: acme',
         '    botConfig:',
@@ -247,7 +247,7 @@ describe('loadHostConfig: validation errors', () => {
     expect(err.issues).toEqual(
       expect.arrayContaining([
         'http.port: expected a port number of at most 65535; found 99999',
-        'storage.driver: expected driver to be one of "sqlite", "memory"; found "postgres"',
+        'storage.driver: expected driver to be one of "sqlite", "memory", "postgres"; found "mysql"',
         'tenants[0].botConfig.chat_mode: expected one of manual, ai, custom; found "robot"',
       ]),
     );

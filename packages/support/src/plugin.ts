@@ -40,7 +40,7 @@ export const support = definePlugin({
     register(container) {
       container.register(Tokens.CommandLexicon, { useValue: commandLexicon(options) });
     },
-    apply({ hooks, container, logger, receive, tenants }) {
+    apply({ hooks, container, containerFor, logger, receive, tenants }) {
       const ctx = createSupportContext(container, options, logger);
       const identities = applyIdentity(ctx, hooks);
       container.register(IdentityServiceToken, { useValue: identities });
@@ -51,7 +51,7 @@ export const support = definePlugin({
       const { aiRewrite } = applyAi(hooks);
       applyLog(ctx, hooks, { services: logServicesFor(container, ctx), aiRewrite });
       applyOrders(ctx, hooks);
-      applyTickets(ctx, hooks, { container, receive, tenants });
+      applyTickets(ctx, hooks, { container, containerFor, receive, tenants });
       applyMarketing(ctx, hooks, { container, tenants });
       applyCustomCommands(options, hooks);
       hooks.command.for('help').tap('help', (turn) => {

@@ -68,7 +68,9 @@ async function ownerAccount(accounts: Accounts, tenant: TenantId, phone: string)
     return await accounts.addUser(tenant, { phone, role: 'owner', passwordHash: NO_PASSWORD });
   } catch (err) {
     if (!(err instanceof PhoneTakenError)) throw err;
+    // Several processes of one deployment boot at once: another may have just created this very owner.
     const now = await accounts.findByPhone(phone);
+    if (now?.tenant === tenant && now.user.role === 'owner') return now.user;
     throw taken(tenant, phone, now?.tenant ?? 'another workspace');
   }
 }

@@ -35,8 +35,10 @@ export class MemorySendQueue implements SendQueue {
     if (job) Object.assign(job, patch);
   }
 
-  async *unfinished(tenant: TenantId): AsyncIterable<SendJob> {
-    const open = [...this.of(tenant).values()].filter((j) => j.state !== 'sent' && j.state !== 'failed');
+  async *unfinished(tenant: TenantId, afterSeq = -1): AsyncIterable<SendJob> {
+    const open = [...this.of(tenant).values()].filter(
+      (j) => j.state !== 'sent' && j.state !== 'failed' && j.seq > afterSeq,
+    );
     yield* open.sort((a, b) => a.seq - b.seq);
   }
 

@@ -39,8 +39,8 @@ export class StoreSendQueue implements SendQueue {
     await this.jobs.update(tenant, id, patch);
   }
 
-  async *unfinished(tenant: TenantId): AsyncIterable<SendJob> {
-    let after = -1;
+  async *unfinished(tenant: TenantId, afterSeq = -1): AsyncIterable<SendJob> {
+    let after = afterSeq;
     for (;;) {
       const { items } = await this.jobs.find(tenant, {
         where: { state: { in: ['queued', 'pending', 'sending'] }, seq: { gt: after } },

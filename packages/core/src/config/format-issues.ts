@@ -24,6 +24,8 @@ function preview(raw: unknown): string {
   if (raw === undefined) return 'nothing';
   // Whole objects are echoed for unknown keys: censor secret-named fields inside them too.
   const value = redactSecrets(raw);
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // A database or Redis URL may carry a password (`scheme://user:password@host`): never echo it.
+  const text = json.replace(/(\/\/[^/:@\s"]*:)[^@\s"]*@/g, '$1[redacted]@');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -80,7 +80,32 @@ const storageSchema = z.discriminatedUnion('driver', [
   /** `path` defaults to `<dataDir>/smmbot.db`; the loader resolves it against the working directory. */
   z.strictObject({ driver: z.literal('sqlite'), path: nonEmpty('a database file path').optional() }),
   z.strictObject({ driver: z.literal('memory') }),
+  /** Records (and, without `redis`, the key-value side) on PostgreSQL: the scaled-out setup. */
+  z.strictObject({
+    driver: z.literal('postgres'),
+    /** `postgresql://user:password@host:5432/db`; use `${DATABASE_URL}`. Never logged. */
+    url: nonEmpty('a postgresql:// URL').regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL'),
+    schema: nonEmpty('a schema name').optional(),
+    /** Connections per process. */
+    poolMax: wholeNumber(1, 1000, 'a number of connections').optional(),
+  }),
 ]);
+
+/**
+ * Redis for many processes: the key-value side (dedupe claims, locks, cooldowns) and the BullMQ
+ * queues (webhooks accepted by `web` processes, turns, scheduled jobs and the outbox run by workers).
+ */
+const redisSchema = z.strictObject({
+  /** `redis://[:password@]host:6379[/db]`; use `${REDIS_URL}`. Never logged. */
+  url: nonEmpty('a redis:// URL').regex(/^rediss?:\/\//, 'expected a redis:// URL'),
+  /** Key and queue prefix: several installations can share one Redis. */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits, _ . - (at most 40)')
+    .default('smmbot'),
+  /** Turns one worker process runs at once from the inbound queue. */
+  concurrency: wholeNumber(1, 10_000, 'a number of turns').default(32),
+});
 
 const baseSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS).default('info'),
@@ -92,6 +117,13 @@ const baseSchema = z.strictObject({
     })
     .prefault({}),
   storage: storageSchema.prefault({ driver: 'sqlite' }),
+  redis: redisSchema.optional(),
+  /**
+   * What this process does (`smmbot start --role` overrides): `all` (one process, the default);
+   * `web` accepts webhooks and serves the API and dashboard; `worker` runs turns, scheduled jobs and
+   * the outbox. `web` and `worker` need `redis` (and a shared store: PostgreSQL).
+   */
+  role: z.enum(['all', 'web', 'worker'], { error: 'expected all, web or worker' }).default('all'),
   /** Global cap on turns in flight across all tenants. */
   concurrency: wholeNumber(1, 100_000, 'a number of turns').default(64),
   /** Encrypts secrets at rest. */
@@ -140,6 +172,14 @@ const baseSchema = z.strictObject({
 
 export const hostConfigSchema = baseSchema
   .superRefine((config, ctx) => {
+    if (config.role !== 'all' && !config.redis) {
+      const message = `role "${config.role}" shares work through Redis: set redis.url (or run with role all)`;
+      ctx.addIssue({ code: 'custom', path: ['redis'], message, input: undefined });
+    }
+    if (config.role !== 'all' && config.storage.driver !== 'postgres') {
+      const message = `role "${config.role}" needs a store every process shares: storage.driver postgres`;
+      ctx.addIssue({ code: 'custom', path: ['storage', 'driver'], message, input: config.storage.driver });
+    }
     const ids = config.tenants.map((t) => t.id);
     config.plugins.forEach((plugin, i) => {
       if (plugin.tenant === undefined || ids.includes(plugin.tenant)) return;
@@ -149,13 +189,16 @@ export const hostConfigSchema = baseSchema
   })
   .transform((config) => {
     const storage: StorageConfig =
-      config.storage.driver === 'memory'
-        ? { driver: 'memory' }
-        : { driver: 'sqlite', path: config.storage.path ?? `${config.dataDir.replace(/[\\/]+$/, '')}/smmbot.db` };
+      config.storage.driver === 'sqlite'
+        ? { driver: 'sqlite', path: config.storage.path ?? `${config.dataDir.replace(/[\\/]+$/, '')}/smmbot.db` }
+        : config.storage;
     return { ...config, storage };
   });
 
-export type StorageConfig = { driver: 'sqlite'; path: string } | { driver: 'memory' };
+export type StorageConfig =
+  | { driver: 'sqlite'; path: string }
+  | { driver: 'memory' }
+  | { driver: 'postgres'; url: string; schema?: string; poolMax?: number };
 export type TenantConfig = z.output<typeof tenantConfigSchema>;
 export type PluginEntry = z.output<typeof pluginEntrySchema>;
 export type HostConfig = z.output<typeof hostConfigSchema>;

@@ -30,6 +30,7 @@ describe('hostConfigSchema defaults', () => {
       concurrency: 64,
       tenants: [{ id: 'default', name: 'Default workspace', botConfig: {} }],
       plugins: [],
+      role: 'all',
       shutdownTimeoutMs: 10_000,
       simulator: { port: 0, seed: 1 },
     });
@@ -128,8 +129,27 @@ describe('parseHostConfig errors', () => {
   });
 
   it('shows the bad storage driver, not the whole object', () => {
-    const err = configError(() => parseHostConfig({ storage: { driver: 'postgres', url: 'x' } }));
-    expect(err.issues).toEqual(['storage.driver: expected driver to be one of "sqlite", "memory"; found "postgres"']);
+    const err = configError(() => parseHostConfig({ storage: { driver: 'mysql', url: 'x' } }));
+    expect(err.issues).toEqual([
+      'storage.driver: expected driver to be one of "sqlite", "memory", "postgres"; found "mysql"',
+    ]);
+  });
+
+  it('needs redis and PostgreSQL for the web and worker roles, and never prints their URLs', () => {
+    const err = configError(() => parseHostConfig({ role: 'worker' }));
+    expect(err.issues).toEqual([
+      'redis: role "worker" shares work through Redis: set redis.url (or run with role all); found nothing',
+      'storage.driver: role "worker" needs a store every process shares: storage.driver postgres; found "sqlite"',
+    ]);
+    const ok = parseHostConfig({
+      role: 'web',
+      storage: { driver: 'postgres', url: 'postgresql://u:pw@db/x' },
+      redis: { url: 'redis://:pw@cache:6379' },
+    });
+    expect(ok.role).toBe('web');
+    expect(ok.redis).toEqual({ url: 'redis://:pw@cache:6379', prefix: 'smmbot', concurrency: 32 });
+    const bad = configError(() => parseHostConfig({ storage: { driver: 'postgres', url: 'mysql://u:secret@x' } }));
+    expect(bad.issues).toEqual(['storage.url: expected a postgresql:// URL; found "mysql://u:[redacted]@x"']);
   });
 
   it('never prints secret values', () => {

@@ -8,6 +8,8 @@ export interface CliFlags {
   host?: string;
   tenant?: string;
   limit?: string;
+  /** `start --role`: all | web | worker (validated with the config). */
+  role?: string;
 }
 
 /** What every CLI command gets: where it runs, its flags, and how to talk to the user. */
@@ -34,7 +36,10 @@ export function createCliContext(
     tenant: flags.tenant,
     env: process.env,
     async loadConfig() {
-      const loaded = await loadHostConfig({ cwd, file: flags.config, env: process.env });
+      // `--role` is applied as the SMMBOT__role override, so the config's checks (web and worker need
+      // Redis and PostgreSQL) see it.
+      const env = flags.role === undefined ? process.env : { ...process.env, SMMBOT__role: flags.role };
+      const loaded = await loadHostConfig({ cwd, file: flags.config, env });
       // Command-line flags win over the file and the environment.
       if (flags.port !== undefined) {
         const port = Number(flags.port);

@@ -44,13 +44,18 @@ const MAX_TICKET_TEXT = 4000;
 /** What applyTickets needs from the plugin context (`PluginContext` fields). */
 export interface TicketHost {
   container: DependencyContainer;
+  /**
+   * The tenant's container (`PluginContext.containerFor`): a panel or AI configured for one tenant is
+   * registered there, not in `container`. Defaults to `container`.
+   */
+  containerFor?: (tenant: TenantId) => DependencyContainer;
   /** The tenants the engine serves (`PluginContext.tenants`); defaults to `default` + tenants named in the options. */
   tenants?: readonly TenantId[];
   /** The engine's `handle` (`PluginContext.receive`): command tickets run through it like a chat command. */
   receive?: (message: InboundMessage) => Promise<TurnResult>;
-  /** The tenant's panel; defaults to the panel registered in `container`. */
+  /** The tenant's panel; defaults to the panel registered in `containerFor(tenant)`. */
   panelFor?: (tenant: TenantId) => PanelClient | undefined;
-  /** The AI; defaults to `Tokens.Ai` in `container` when registered. */
+  /** The AI; defaults to `Tokens.Ai` in `containerFor(tenant)` when registered. */
   aiFor?: (tenant: TenantId) => AiProvider | undefined;
 }
 
@@ -117,13 +122,13 @@ export class TicketAi {
 
   panel(tenant: TenantId): PanelClient | undefined {
     if (this.host.panelFor) return this.host.panelFor(tenant);
-    const c = this.host.container;
+    const c = this.host.containerFor?.(tenant) ?? this.host.container;
     return c.isRegistered(Tokens.Panel, true) ? c.resolve(Tokens.Panel) : undefined;
   }
 
   private ai(tenant: TenantId): AiProvider | undefined {
     if (this.host.aiFor) return this.host.aiFor(tenant);
-    const c = this.host.container;
+    const c = this.host.containerFor?.(tenant) ?? this.host.container;
     return c.isRegistered(Tokens.Ai, true) ? c.resolve(Tokens.Ai) : undefined;
   }
 

@@ -1,0 +1,7 @@
+export {
+  BullOutboundTransport,
+  type BullOutboundTransportOptions,
+  OUTBOUND_QUEUE_NAME,
+  type OutboundJobData,
+  outboundJobId,
+} from './transport.js';
