@@ -13,6 +13,8 @@ import { runSqliteQueries } from './scenarios/sqlite-queries.js';
 import { sqliteReport } from './scenarios/sqlite-report.js';
 import { supportPipelineReport, supportPipelineScenario } from './scenarios/support-pipeline-report.js';
 import { telegrafAnchorScenario } from './scenarios/telegraf-anchor.js';
+import { runScaleOut } from './scenarios/scale-out.js';
+import { scaleOutReport } from './scenarios/scale-out-report.js';
 import { runTicketAi, ticketAiReport } from './scenarios/ticket-ai.js';
 import { createWorkload } from './scenarios/workload.js';
 
@@ -36,8 +38,8 @@ const { values: args, positionals } = parseArgs({
     batch: { type: 'string', default: '1000' },
     /**
      * Profiling aid: run only one scenario (`engine`, `telegraf`, `sqlite`, `panel-coalescing`,
-     * `catalog-sync`, `support-pipeline`, `cloud-webhook`, `ticket-ai`, `balancer` or `api-logs`), or several
-     * separated by commas. Names given without `--only` (`pnpm bench balancer`) mean the same.
+     * `catalog-sync`, `support-pipeline`, `cloud-webhook`, `ticket-ai`, `balancer`, `api-logs` or `scale-out`),
+     * or several separated by commas. Names given without `--only` (`pnpm bench balancer`) mean the same.
      */
     only: { type: 'string' },
     /** `balancer`: jobs queued for the RSS figure. */
@@ -47,6 +49,9 @@ const { values: args, positionals } = parseArgs({
     'ticket-budget': { type: 'string', default: '60' },
     /** `api-logs`: message-log rows of the one workspace the host serves. */
     'api-logs-rows': { type: 'string', default: '1000000' },
+    /** `scale-out`: measured messages per round, and rounds per setup (fresh processes each, so few). */
+    'scale-out-messages': { type: 'string', default: '3000' },
+    'scale-out-rounds': { type: 'string', default: '3' },
     out: { type: 'string', default: fileURLToPath(new URL('../results/latest.json', import.meta.url)) },
   },
 });
@@ -149,6 +154,18 @@ async function main(): Promise<void> {
     log('');
     log(apiLogsReport(apiLogs));
   }
+  collect();
+  const scaleOut = !selected('scale-out')
+    ? undefined
+    : await runScaleOut({
+        messages: Number(args['scale-out-messages']),
+        rounds: Number(args['scale-out-rounds']),
+        log,
+      });
+  if (scaleOut) {
+    log('');
+    log(scaleOutReport(scaleOut, cpus().length));
+  }
   const loadAfter = loadavg()[0]!;
   log(
     `load average ${fmt(loadAfter, 2)} at the end (above ~1 on 2 cores, other work competed: trust CPU figures over wall)`,
@@ -185,6 +202,7 @@ async function main(): Promise<void> {
     ticketAi,
     balancer,
     apiLogs,
+    scaleOut,
   };
   writeJson(args.out, results);
   log(`results written to ${args.out}`);

@@ -26,6 +26,7 @@ export * from './tenant-config.js';
 export * from './turn-runner.js';
 
 export * from './plugins/basic-commands.js';
+export * from './leased-lock.js';
 export * from './local-scheduler.js';
 export * from './secrets.js';
 export * from './storage-guards.js';

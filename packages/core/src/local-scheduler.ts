@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { toSmmbotError } from './errors.js';
 import type { EngineHooks } from './hooks.js';
 import type { Logger } from './logger.js';
+import { acquireLeasedLock } from './leased-lock.js';
 import type { JobSpec, Scheduler } from './scheduler.js';
 import type { KeyValueStore, TenantId } from './storage.js';
 
@@ -95,7 +96,11 @@ export class LocalScheduler implements Scheduler {
     const { kv, hooks, logger } = this.deps;
     const { id, tenantId } = entry.spec;
     const log = logger.child({ job: id, tenant: tenantId ?? SYSTEM_TENANT });
-    const lock = await kv.acquireLock(tenantId ?? SYSTEM_TENANT, `job:${id}`, entry.spec.lockTtlMs ?? 5 * 60_000);
+    // Renewed while the run lasts: a crash frees the job within a lease, not after lockTtlMs.
+    const lock = await acquireLeasedLock(kv, tenantId ?? SYSTEM_TENANT, `job:${id}`, {
+      maxMs: entry.spec.lockTtlMs ?? 5 * 60_000,
+      clock: this.deps.clock,
+    });
     if (!lock) {
       log.debug('job skipped: another worker holds its lock');
       return false;

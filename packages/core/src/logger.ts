@@ -89,3 +89,17 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/**
+ * A connection URL (database, Redis) with its password replaced by `***`: the only form that goes
+ * into logs and error messages. Input that does not parse as a URL is hidden entirely.
+ */
+export function redactUrlPassword(url: string, unparseable = '[unparseable url]'): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return unparseable;
+  }
+}

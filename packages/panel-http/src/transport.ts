@@ -97,8 +97,10 @@ export class HttpTransport {
     const url = this.url(req);
     const started = this.clock.now();
     // Waiting in the queue may have used the whole budget: never send a request (above all a write)
-    // after the caller has been told it timed out.
-    if (started >= deadline) throw timeoutError(this.options.name, req, this.timeoutMs);
+    // after the caller has been told it timed out, nor with a sliver of budget left — it would be
+    // aborted in flight, and an aborted write may still run on the panel with no answer for us.
+    const minBudget = Math.min(50, this.timeoutMs / 10);
+    if (deadline - started < minBudget) throw timeoutError(this.options.name, req, this.timeoutMs);
     const controller = new AbortController();
     const onClose = () => controller.abort();
     this.abort.signal.addEventListener('abort', onClose);

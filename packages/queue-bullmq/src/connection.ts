@@ -1,4 +1,4 @@
-import { SmmbotError } from '@smmbot/core';
+import { redactUrlPassword, SmmbotError } from '@smmbot/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -13,15 +13,7 @@ export const BULLMQ_REDIS_OPTIONS: RedisOptions = {
 };
 
 /** The URL with its password replaced by `***`: the only form that goes into logs and errors. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis (unparseable URL)';
-  }
-}
+export const redactRedisUrl = (url: string): string => redactUrlPassword(url, 'redis (unparseable URL)');
 
 /**
  * One ioredis client shared by every queue of a process (BullMQ queues use it as it is; each

@@ -88,6 +88,7 @@ export const scaleOut = definePlugin({
                 prefix: options.prefix,
                 hooks: c.resolve(Tokens.Hooks),
                 kv: c.resolve(Tokens.Kv),
+                clock: c.resolve(Tokens.Clock),
                 logger: c.resolve(Tokens.Logger).child({ plugin: PLUGIN_NAME }),
                 onStopped: release,
               }),

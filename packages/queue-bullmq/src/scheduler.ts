@@ -1,10 +1,13 @@
 import {
+  acquireLeasedLock,
+  type Clock,
   type EngineHooks,
   type JobSpec,
   type KeyValueStore,
   type Logger,
   type Scheduler,
   SYSTEM_TENANT,
+  SystemClock,
   type TenantId,
   toSmmbotError,
 } from '@smmbot/core';
@@ -14,6 +17,7 @@ import { bullTimezone, fixedOffsetRepeatStrategy } from './cron-timezone.js';
 import { schedulerId } from './job-ids.js';
 
 export const JOBS_QUEUE_NAME = 'smmbot-jobs';
+const SYSTEM_CLOCK = new SystemClock();
 
 /** What each run of a job scheduler carries (its template's data). */
 export interface ScheduledJobData {
@@ -33,6 +37,8 @@ export interface BullSchedulerOptions {
   logger: Logger;
   /** With the shared store, a run takes the job's lock, so a run never overlaps the previous one. */
   kv?: KeyValueStore;
+  /** Renews that lock while a run lasts (the engine's clock). Default: the system clock. */
+  clock?: Clock;
   queueName?: string;
   /** Runs this process does at once (different jobs). Default 4. */
   concurrency?: number;
@@ -183,8 +189,13 @@ export class BullScheduler implements Scheduler {
   private async execute(jobId: string, tenantId: TenantId | undefined, scheduledAt: number, lockTtlMs?: number) {
     const { kv, hooks, logger } = this.options;
     const log = logger.child({ job: jobId, tenant: tenantId ?? SYSTEM_TENANT });
+    // Renewed while the run lasts: a worker killed mid-run frees the job within a lease (30 s),
+    // where a lock taken for all of lockTtlMs kept every other worker off it for 5 minutes.
     const lock = kv
-      ? await kv.acquireLock(tenantId ?? SYSTEM_TENANT, `job:${jobId}`, lockTtlMs ?? 5 * 60_000)
+      ? await acquireLeasedLock(kv, tenantId ?? SYSTEM_TENANT, `job:${jobId}`, {
+          maxMs: lockTtlMs ?? 5 * 60_000,
+          clock: this.options.clock ?? SYSTEM_CLOCK,
+        })
       : undefined;
     if (kv && !lock) {
       log.debug('job skipped: its previous run still holds the lock');

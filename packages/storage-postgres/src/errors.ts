@@ -1,4 +1,4 @@
-import { SmmbotError } from '@smmbot/core';
+import { redactUrlPassword, SmmbotError } from '@smmbot/core';
 
 /**
  * Turns driver errors into SmmbotError(E_STORAGE) with the driver's error as `cause`. The message
@@ -22,15 +22,7 @@ export function isConnectionLoss(err: unknown): boolean {
 }
 
 /** The URL with its password replaced by `***` (for display); unparseable input is hidden entirely. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '[unparseable url]';
-  }
-}
+export const redactUrl = (url: string): string => redactUrlPassword(url);
 
 /** What must never appear in a message: the raw URL and its password (raw and decoded). */
 export function secretsOf(url: string | undefined): string[] {

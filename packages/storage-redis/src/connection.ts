@@ -1,4 +1,4 @@
-import { SmmbotError } from '@smmbot/core';
+import { redactUrlPassword, SmmbotError } from '@smmbot/core';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -16,15 +16,7 @@ export const DEFAULT_REDIS_OPTIONS: RedisOptions = {
 };
 
 /** The URL with its password replaced by `***`, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'redis (unparseable URL)';
-  }
-}
+export const redactUrl = (url: string): string => redactUrlPassword(url, 'redis (unparseable URL)');
 
 function passwordOf(url: string | undefined): string | undefined {
   if (!url) return undefined;

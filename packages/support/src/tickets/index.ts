@@ -3,7 +3,16 @@ import type { InjectionToken } from 'tsyringe';
 import type { SupportContext } from '../context.js';
 import { logServicesFor } from '../log/index.js';
 import { supportState } from '../state.js';
-import { isTicketChannel, TICKET_JOB_ID, TICKET_LOCK_TTL_MS, type TicketHost, TicketAi } from './ticket-ai.js';
+import {
+  isTicketChannel,
+  TICKET_JOB_ID,
+  TICKET_LOCK_TTL_MS,
+  TICKET_REPLIED_TTL_MS,
+  type TicketHost,
+  TicketAi,
+  ticketReplyKey,
+  ticketReplyText,
+} from './ticket-ai.js';
 
 export { DEFAULT_TICKET_SIGNATURE, stripSignOff, withSignature } from './signature.js';
 export {
@@ -20,6 +29,8 @@ export {
   ticketChannelName,
   ticketLockKey,
   ticketRepliedKey,
+  ticketReplyKey,
+  ticketReplyText,
 } from './ticket-ai.js';
 
 /** The container's TicketAi (e.g. to poll on demand from an admin command or a webhook). */
@@ -78,6 +89,14 @@ export function applyTickets(ctx: SupportContext, hooks: PluginHooks, host: Tick
     const config = await ctx.config.get(run.tenantId);
     if (!config.ticket_ai_enabled) return;
     await tickets.poll(run.tenantId);
+  });
+
+  // Settled taps run before the turn's claim says "done": the reply is kept by then, so a worker that
+  // dies before posting it leaves it for the next poll (the turn itself is never run twice).
+  hooks.settled.tap('ticket-keep-reply', async (turn, result) => {
+    if (!isTicketChannel(turn.message.channel) || result.status === 'failed') return;
+    const text = ticketReplyText(result.replies);
+    if (text) await ctx.kv.set(turn.tenantId, ticketReplyKey(turn.message.id), text, TICKET_REPLIED_TTL_MS);
   });
 
   // Before the message log writes the line: a ticket's command is logged as `ticket:<command>`.

@@ -1,4 +1,5 @@
 import {
+  acquireLeasedLock,
   type AiChatMessage,
   type AiProvider,
   type BotConfig,
@@ -28,6 +29,8 @@ export const TICKET_LOCK_TTL_MS = 5 * 60_000;
 /** Answered tickets are not looked at again for this long (spec: `ticket_replied:{tenant}`, TTL 2 h). */
 export const TICKET_REPLIED_TTL_MS = 2 * 60 * 60_000;
 export const ticketLockKey = (ticketId: string) => `ticket-lock:${ticketId}`;
+/** A ticket command's reply, kept until it is posted: `ticket-reply:<inbound message id>` (2 h). */
+export const ticketReplyKey = (messageId: string) => `ticket-reply:${messageId}`;
 export const ticketRepliedKey = (tenant: TenantId) => `ticket_replied:${tenant}`;
 /** The internal channel command tickets run through (one per tenant: channels belong to one tenant). */
 export const ticketChannelName = (tenant: TenantId) => `ticket:${tenant}`;
@@ -196,7 +199,11 @@ export class TicketAi {
     const { kv } = this.ctx;
     const replied = ticketRepliedKey(tenant);
     if (await kv.setHas(tenant, replied, ticketId)) return 'already_replied';
-    const lock = await kv.acquireLock(tenant, ticketLockKey(ticketId), TICKET_LOCK_TTL_MS);
+    // Renewed while this worker handles the ticket: if it dies, the ticket is free again within a lease.
+    const lock = await acquireLeasedLock(kv, tenant, ticketLockKey(ticketId), {
+      maxMs: TICKET_LOCK_TTL_MS,
+      clock: this.ctx.clock,
+    });
     if (!lock) return 'locked';
     try {
       // Checked again under the lock: another worker may have answered between our check and the lock.
@@ -269,9 +276,11 @@ export class TicketAi {
       raw: { ticketId: ticket.id },
     };
     const result = await this.host.receive!(message);
-    if (result.status === 'failed' || result.status === 'duplicate') return undefined;
-    const replies = result.replies.map((r) => r.text.trim()).filter(Boolean);
-    return replies.length ? replies.join('\n\n') : undefined;
+    // Done already: a worker died after the turn and before posting its reply. Running the command
+    // again would act twice; the reply the turn stored (applyTickets' settled tap) is posted instead.
+    if (result.status === 'duplicate') return this.ctx.kv.get<string>(tenant, ticketReplyKey(message.id));
+    if (result.status === 'failed') return undefined;
+    return ticketReplyText(result.replies);
   }
 
   private async linkIdentity(tenant: TenantId, channel: string, address: string, user: string): Promise<void> {
@@ -357,6 +366,12 @@ export class TicketAi {
     await this.log.record(tenant, entry);
     return answer;
   }
+}
+
+/** The ticket reply a command turn's replies make (undefined when they say nothing). */
+export function ticketReplyText(replies: readonly { text: string }[]): string | undefined {
+  const texts = replies.map((r) => r.text.trim()).filter(Boolean);
+  return texts.length ? texts.join('\n\n') : undefined;
 }
 
 function describeOrder(o: PanelOrder): string {
