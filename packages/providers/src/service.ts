@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  acquireLeasedLock,
   type Clock,
   type KeyValueStore,
   type Logger,
@@ -116,7 +117,10 @@ export class ProviderService {
 
   /** Deletes the provider and its services (kept: its notifications). Refused while it is syncing. */
   async remove(tenant: TenantId, providerId: string): Promise<boolean> {
-    const lock = await this.deps.kv.acquireLock(tenant, syncLockKey(providerId), SYNC_LOCK_TTL_MS);
+    const lock = await acquireLeasedLock(this.deps.kv, tenant, syncLockKey(providerId), {
+      maxMs: SYNC_LOCK_TTL_MS,
+      clock: this.deps.clock,
+    });
     if (!lock) {
       throw new SmmbotError('E_IN_PROGRESS', `provider "${providerId}" is syncing; try again when it is done`, {
         details: { tenant, providerId },

@@ -1,4 +1,5 @@
 import {
+  acquireLeasedLock,
   type Clock,
   type KeyValueStore,
   type Logger,
@@ -62,7 +63,8 @@ export interface SyncDeps {
  */
 export async function syncProvider(deps: SyncDeps, tenant: TenantId, providerId: string): Promise<SyncResult> {
   const { collections, kv, clock, logger } = deps;
-  const lock = await kv.acquireLock(tenant, syncLockKey(providerId), SYNC_LOCK_TTL_MS);
+  // A lease renewed while the sync runs (at most 600 s): a worker killed mid-sync frees it in 30 s.
+  const lock = await acquireLeasedLock(kv, tenant, syncLockKey(providerId), { maxMs: SYNC_LOCK_TTL_MS, clock });
   if (!lock) {
     logger.debug({ tenant, providerId }, 'provider sync skipped: another sync holds the lock');
     return { skipped: 'locked' };

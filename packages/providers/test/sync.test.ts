@@ -161,6 +161,34 @@ describe.each(BACKENDS)('sync on %s storage', (_name, makeStorage) => {
     expect(panel.calls.close).toBe(2);
   });
 
+  it('holds the sync lock as a lease: renewed while the sync lives, free 30 s after its holder died', async () => {
+    const { provider, panel } = await withProvider();
+    let open!: () => void;
+    panel.gate = new Promise<void>((r) => (open = r));
+    const live = ctx.providers.sync(TENANT, provider.id);
+    await ctx.clock.advance(0);
+    await ctx.clock.advance(60_000); // past two leases: the live holder renewed it
+    expect(await ctx.providers.sync(TENANT, provider.id)).toEqual({ skipped: 'locked' });
+    open();
+    await live;
+
+    // A holder killed mid-sync never renews (here: its renewals are refused, as if its process were gone).
+    const kv = ctx.storage.kv;
+    const acquire = kv.acquireLock.bind(kv);
+    kv.acquireLock = async (...args) => {
+      const lock = await acquire(...args);
+      return lock && { ...lock, key: lock.key, token: lock.token, extend: async () => false, release: lock.release };
+    };
+    panel.gate = new Promise<void>(() => {});
+    void ctx.providers.sync(TENANT, provider.id);
+    await ctx.clock.advance(0);
+    kv.acquireLock = acquire;
+    panel.gate = undefined;
+    expect(await ctx.providers.sync(TENANT, provider.id)).toEqual({ skipped: 'locked' });
+    await ctx.clock.advance(30_000);
+    expect(await ctx.providers.sync(TENANT, provider.id)).toMatchObject({ unchanged: 5 });
+  });
+
   it('releases the lock after a failed sync', async () => {
     const { provider, panel } = await withProvider();
     panel.failServices = new Error('socket hang up');
