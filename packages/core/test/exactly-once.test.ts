@@ -1,15 +1,7 @@
 import { createMemoryStorage } from '@smmbot/storage-memory';
 import { describe, expect, it } from 'vitest';
-import {
-  type BotPlugin,
-  createEngine,
-  type KeyValueStore,
-  type Lock,
-  silentLogger,
-  Tokens,
-  VirtualClock,
-} from '../src/index.js';
-import { FakeChannel } from '../src/testing/index.js';
+import { type BotPlugin, createEngine, type KeyValueStore, silentLogger, Tokens, VirtualClock } from '../src/index.js';
+import { crashableKv, FakeChannel } from '../src/testing/index.js';
 
 const LEASE = 30_000;
 
@@ -31,35 +23,6 @@ function sharedBackend(clock: VirtualClock) {
   });
   const inbox = () => backend.records.collection({ name: 'engine_inbox' });
   return { backend, worker, inbox };
-}
-
-function crashable(kv: KeyValueStore) {
-  let dead = false;
-  const guard = <T>(call: () => Promise<T>): Promise<T> => (dead ? new Promise<T>(() => {}) : call());
-  const wrapLock = (lock: Lock): Lock => ({
-    key: lock.key,
-    token: lock.token,
-    release: () => guard(() => lock.release()),
-    extend: (ms) => guard(() => lock.extend(ms)),
-  });
-  const proxy = new Proxy(kv, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      if (prop === 'acquireLock') {
-        return (...args: Parameters<KeyValueStore['acquireLock']>) =>
-          guard(async () => {
-            const lock = await target.acquireLock(...args);
-            return lock && wrapLock(lock);
-          });
-      }
-      return (...args: unknown[]) => guard(() => value.apply(target, args));
-    },
-  });
-  const crash = () => {
-    dead = true;
-  };
-  return { kv: proxy, crash };
 }
 
 /** Echoes after `busyMs` of clock time; `hang` never answers. */
@@ -87,7 +50,7 @@ describe('exactly-once turns across workers (virtual time)', () => {
   it('a message whose worker died mid-turn is answered by the retry on another worker once the lease expires', async () => {
     const clock = new VirtualClock();
     const shared = sharedBackend(clock);
-    const dying = crashable(shared.backend.kv);
+    const dying = crashableKv(shared.backend.kv);
     const a = worker(clock, shared.worker(dying.kv), { hang: true });
     const b = worker(clock, shared.worker());
     await a.engine.start();

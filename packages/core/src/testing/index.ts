@@ -4,3 +4,4 @@ export * from './panel-conformance.js';
 export * from './channel-conformance.js';
 export * from './fake-phone.js';
 export * from './servers.js';
+export * from './crashable-kv.js';
